@@ -1,0 +1,291 @@
+"""Put the mail servers and ports of data/ports.yml into the pages.
+
+`data/ports.yml` is the only place where a port number or a mail host name is
+written. This hook loads it once per build pass (mkdocs-static-i18n runs one
+pass per language), checks it against `data/ports.schema.json`, and replaces
+the markers in each page's Markdown with content in the page's language:
+
+    <!-- ports:table NAME -->   a table: mail, incoming, outgoing, account,
+                                standard, not-standard (alone on its line)
+    <!-- ports:diagram -->      the mail program / server diagram (inline SVG)
+    <!-- ports:PATH -->         one value inside a sentence, for example
+                                imap.host, smtp.port, smtp.security,
+                                std.submission.port, other.port-2525.port,
+                                provider.webmail, account.username
+
+Bad data or an unknown marker stops the build with one line that names the
+file, the key and what was expected.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import re
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import yaml
+from jinja2 import Environment
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import Files
+from mkdocs.structure.pages import Page
+
+log = logging.getLogger("mkdocs.plugins.ports")
+
+DATA_FILE = "data/ports.yml"
+SCHEMA_FILE = "data/ports.schema.json"
+MARKER = re.compile(r"<!--\s*ports:(?P<body>[^>]*?)\s*-->")
+BLOCK = re.compile(r"^(?P<indent>[ \t]*)<!--\s*ports:(?P<body>(?:table|diagram)\b[^>]*?)\s*-->[ \t]*$", re.M)
+
+_data: dict[str, Any] = {}
+_env: Environment | None = None
+
+
+# -----------------------------------------------------------------------------
+# Hooks
+# -----------------------------------------------------------------------------
+
+
+def on_config(config: MkDocsConfig, **kwargs: Any) -> None:
+    """Load and check the data file, once per build pass."""
+    global _env
+    root = Path(config.config_file_path).parent
+    _data.clear()
+    _data.update(load(root / DATA_FILE, root / SCHEMA_FILE, name=DATA_FILE))
+    _env = config.theme.get_env().overlay(autoescape=True)
+
+
+def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: Files, **kwargs: Any) -> str | None:
+    """Replace every ports marker of a page with content in its language."""
+    if "ports:" not in markdown:
+        return None
+    lang = page_language(page, config)
+    source = f"docs/{page.file.src_uri}"
+    markdown = BLOCK.sub(lambda m: render(m.group("body"), lang, source, indent=m.group("indent")), markdown)
+    return MARKER.sub(lambda m: render(m.group("body"), lang, source), markdown)
+
+
+# -----------------------------------------------------------------------------
+# Loading and checking
+# -----------------------------------------------------------------------------
+
+
+def load(path: Path, schema_path: Path, *, name: str = DATA_FILE) -> dict[str, Any]:
+    """Read, parse and validate the data file; raise PluginError with one line."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise PluginError(f"{name}: cannot be read ({error.strerror})") from None
+    try:
+        data = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 (safe loader subclass)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        where = f"line {mark.line + 1}" if mark else "somewhere"
+        raise PluginError(f"{name}: {where}: YAML syntax error: {error.problem or error.context}") from None
+    schema = yaml.safe_load(schema_path.read_text(encoding="utf-8"))
+    validator = jsonschema.Draft202012Validator(schema)
+    error = jsonschema.exceptions.best_match(validator.iter_errors(data))
+    if error is not None:
+        raise PluginError(f"{name}: {_key_path(error.absolute_path)}: {_expected(error)}")
+    for section in ("mail", "standard_ports", "not_standard"):
+        seen: set[str] = set()
+        for index, entry in enumerate(data[section]):
+            if entry["id"] in seen:
+                raise PluginError(
+                    f"{name}: {section}[{index}].id: duplicate id '{entry['id']}', expected ids unique in {section}"
+                )
+            seen.add(entry["id"])
+    return data
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """A safe loader that refuses a key written twice in one mapping."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        keys = [self.construct_object(key, deep=deep) for key, _ in node.value]
+        for key in keys:
+            if keys.count(key) > 1:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"key '{key}' is written twice in one mapping", node.start_mark
+                )
+        return super().construct_mapping(node, deep=deep)
+
+
+def _key_path(path: Any) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(top level)"
+
+
+def _expected(error: jsonschema.ValidationError) -> str:
+    if error.validator == "required":
+        missing = [key for key in error.validator_value if key not in error.instance]
+        return f"missing required key '{missing[0]}'"
+    if error.validator == "additionalProperties":
+        extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
+        return f"unknown key '{extra[0]}', expected one of {', '.join(error.schema['properties'])}"
+    if error.validator == "enum":
+        return f"{error.instance!r} is not allowed, expected one of {', '.join(map(str, error.validator_value))}"
+    description = error.schema.get("description")
+    if description:
+        return f"{error.instance!r} is not {description}"
+    return error.message
+
+
+# -----------------------------------------------------------------------------
+# Rendering
+# -----------------------------------------------------------------------------
+
+
+def page_language(page: Page, config: MkDocsConfig) -> str:
+    """The language of the page being built (mkdocs-static-i18n sets file.locale)."""
+    return getattr(page.file, "locale", None) or config.theme.get("language") or "en"
+
+
+def render(body: str, lang: str, source: str, *, indent: str | None = None) -> str:
+    """The content for one marker body, e.g. 'table mail' or 'imap.port'.
+
+    Tables and the diagram stand alone on their line (`indent` is then the
+    line's indentation, kept so that they stay inside a content tab).
+    """
+    words = body.split()
+    block = (words[:1] == ["table"] and len(words) == 2 and words[1] in TABLES) or words == ["diagram"]
+    if block and indent is None:
+        raise PluginError(f"{source}: marker '<!-- ports:{body} -->' must stand alone on its line")
+    if block:
+        name, rows = ("ports-diagram.html", []) if words == ["diagram"] else (
+            f"ports-table-{TABLES[words[1]]}.html", ROWS[words[1]](_data))
+        return f"\n\n{indent}{_template(name, lang, source, rows=rows)}\n\n"
+    if len(words) == 1:
+        return _inline(words[0], lang, source)
+    raise PluginError(
+        f"{source}: unknown marker '<!-- ports:{body} -->', expected 'table' with one of "
+        f"{', '.join(TABLES)}, 'diagram', or a value such as 'imap.port'"
+    )
+
+
+def _template(name: str, lang: str, source: str, **context: Any) -> str:
+    assert _env is not None, "on_config has not run"
+    html_text = _env.get_template(f"partials/{name}").render(
+        data=_data, t=lambda key: text(STRINGS, key, lang, source), loc=lambda value: value[lang], lang=lang, **context
+    )
+    # One line per block: Markdown must not see blank lines or indentation inside.
+    return re.sub(r">\s+<", "><", html_text.strip())
+
+
+def _inline(path: str, lang: str, source: str) -> str:
+    parts = path.split(".")
+    value: Any = None
+    if parts[0] in ("provider", "account") and len(parts) == 2:
+        value = _data[parts[0]].get(parts[1])
+    elif parts[0] == "std" and len(parts) == 3:
+        value = _find(_data["standard_ports"], parts[1], parts[2])
+    elif parts[0] == "other" and len(parts) == 3:
+        value = _find(_data["not_standard"], parts[1], parts[2])
+    elif len(parts) == 2:
+        value = _find(_data["mail"], parts[0], parts[1])
+    if value is None or isinstance(value, (list, bool)):
+        raise PluginError(
+            f"{source}: unknown marker '<!-- ports:{path} -->', expected a value of {DATA_FILE} such as "
+            "imap.port, smtp.host, smtp.security, std.submission.port, provider.webmail or account.username"
+        )
+    if isinstance(value, dict):
+        value = value[lang]
+    if parts[-1] == "security":
+        return _escape(text(STRINGS, f"security.{value}", lang, source))
+    if isinstance(value, str) and value.startswith("https://"):
+        shown = value.removeprefix("https://").rstrip("/")
+        return f'<a href="{html.escape(value)}">{_escape(shown)}</a>'
+    return _escape(str(value))
+
+
+def _find(entries: list[dict[str, Any]], entry_id: str, field: str) -> Any:
+    for entry in entries:
+        if entry["id"] == entry_id:
+            return entry.get(field) if field != "id" else None
+    return None
+
+
+def _escape(value: str) -> str:
+    """Text that Markdown and HTML show as it is, even in a table cell."""
+    out = html.escape(value, quote=True)
+    for char in "|*_`[]\\#~":
+        out = out.replace(char, f"&#{ord(char)};")
+    return out
+
+
+def text(table: dict[str, dict[str, str]], key: str, lang: str, source: str) -> str:
+    """A UI string of this hook in the language being built."""
+    try:
+        return table[key][lang]
+    except KeyError:
+        raise PluginError(f"hooks/ports.py: STRINGS['{key}']: no '{lang}' text (needed by {source})") from None
+
+
+def _rows_mail(data: dict[str, Any], direction: str | None = None) -> list[dict[str, Any]]:
+    return [entry for entry in data["mail"] if direction in (None, entry["direction"])]
+
+
+# -----------------------------------------------------------------------------
+# Data: tables and the words of this hook, English and French side by side
+# -----------------------------------------------------------------------------
+
+TABLES = {
+    "mail": "mail",
+    "incoming": "mail",
+    "outgoing": "mail",
+    "account": "account",
+    "standard": "standard",
+    "not-standard": "not-standard",
+}
+
+ROWS = {
+    "mail": lambda data: _rows_mail(data),
+    "incoming": lambda data: _rows_mail(data, "incoming"),
+    "outgoing": lambda data: _rows_mail(data, "outgoing"),
+    "account": lambda data: [data["account"]],
+    "standard": lambda data: data["standard_ports"],
+    "not-standard": lambda data: data["not_standard"],
+}
+
+STRINGS: dict[str, dict[str, str]] = {
+    "col.service": {"en": "Service", "fr": "Service"},
+    "col.server": {"en": "Server", "fr": "Serveur"},
+    "col.port": {"en": "Port", "fr": "Port"},
+    "col.security": {"en": "Security", "fr": "Sécurité"},
+    "col.note": {"en": "Note", "fr": "Remarque"},
+    "col.iana": {"en": "IANA name", "fr": "Nom IANA"},
+    "col.use": {"en": "What it is for", "fr": "À quoi il sert"},
+    "col.standard": {"en": "Standard", "fr": "Norme"},
+    "col.status": {"en": "Status", "fr": "Statut"},
+    "col.setting": {"en": "Setting", "fr": "Réglage"},
+    "col.value": {"en": "Value", "fr": "Valeur"},
+    "incoming": {"en": "incoming", "fr": "réception"},
+    "outgoing": {"en": "outgoing", "fr": "envoi"},
+    "recommended": {"en": "recommended", "fr": "recommandé"},
+    "username": {"en": "User name", "fr": "Nom d'utilisateur"},
+    "password": {"en": "Password", "fr": "Mot de passe"},
+    "authentication": {"en": "Authentication", "fr": "Authentification"},
+    "authentication.value": {
+        "en": "Required for sending: use the same settings as the incoming server",
+        "fr": "Obligatoire pour l'envoi : mêmes réglages que le serveur de réception",
+    },
+    "security.ssl-tls": {"en": "SSL/TLS", "fr": "SSL/TLS"},
+    "security.starttls": {"en": "STARTTLS", "fr": "STARTTLS"},
+    "security.none": {"en": "None", "fr": "Aucune"},
+    "status.use": {"en": "Use it", "fr": "À utiliser"},
+    "status.legacy": {"en": "Legacy", "fr": "Ancien"},
+    "status.not-for-clients": {"en": "Not for mail programs", "fr": "Pas pour les logiciels de messagerie"},
+    "diagram.title": {
+        "en": "How your mail program talks to the mail server",
+        "fr": "Comment votre logiciel de messagerie dialogue avec le serveur",
+    },
+    "diagram.program": {"en": "Your mail program", "fr": "Votre logiciel de messagerie"},
+    "diagram.receive": {"en": "Receiving:", "fr": "Réception :"},
+    "diagram.send": {"en": "Sending:", "fr": "Envoi :"},
+    "diagram.or": {"en": "or", "fr": "ou"},
+}
