@@ -1,0 +1,43 @@
+"""Shared fixtures: the site is built once per test session into a temporary folder."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+
+ROOT = Path(__file__).resolve().parent.parent
+LANGUAGES = ("en", "fr")
+# The published pages: URL path without the language prefix.
+PAGES = ("", "mail/setup/", "mail/passwords/", "mail/ports/", "privacy/", "terms/", "status/", "contact/")
+
+
+def build_site(site_dir: Path, config_file: Path = ROOT / "mkdocs.yml", **overrides) -> Path:
+    """Build like `mkdocs build --strict` does, into site_dir."""
+    config = load_config(str(config_file), strict=True, site_dir=str(site_dir), **overrides)
+    config.plugins.on_startup(command="build", dirty=False)
+    try:
+        build(config)
+    finally:
+        config.plugins.on_shutdown()
+    return site_dir
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The built site (both languages, PDFs and all), once per session."""
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    return build_site(tmp_path_factory.mktemp("site"))
+
+
+def page_path(site: Path, lang: str, path: str) -> Path:
+    prefix = "" if lang == "en" else f"{lang}/"
+    return site / prefix / path / "index.html"
+
+
+def soup(site: Path, lang: str, path: str) -> BeautifulSoup:
+    return BeautifulSoup(page_path(site, lang, path).read_text(encoding="utf-8"), "lxml")
