@@ -6,7 +6,8 @@ pass per language), checks it against `data/ports.schema.json`, and replaces
 the markers in each page's Markdown with content in the page's language:
 
     <!-- ports:table NAME -->   a table: mail, incoming, outgoing, account,
-                                standard, not-standard (alone on its line)
+                                standard, not-standard, other-providers
+                                (alone on its line)
     <!-- ports:diagram -->      the mail program / server diagram (inline SVG)
     <!-- ports:PATH -->         one value inside a sentence, for example
                                 imap.host, smtp.port, smtp.security,
@@ -90,7 +91,7 @@ def load(path: Path, schema_path: Path, *, name: str = DATA_FILE) -> dict[str, A
     error = jsonschema.exceptions.best_match(validator.iter_errors(data))
     if error is not None:
         raise PluginError(f"{name}: {_key_path(error.absolute_path)}: {_expected(error)}")
-    for section in ("mail", "standard_ports", "not_standard"):
+    for section in ("mail", "standard_ports", "other_providers", "not_standard"):
         seen: set[str] = set()
         for index, entry in enumerate(data[section]):
             if entry["id"] in seen:
@@ -241,6 +242,7 @@ TABLES = {
     "account": "account",
     "standard": "standard",
     "not-standard": "not-standard",
+    "other-providers": "other-providers",
 }
 
 ROWS = {
@@ -250,6 +252,7 @@ ROWS = {
     "account": lambda data: [data["account"]],
     "standard": lambda data: data["standard_ports"],
     "not-standard": lambda data: data["not_standard"],
+    "other-providers": lambda data: data["other_providers"],
 }
 
 STRINGS: dict[str, dict[str, str]] = {
@@ -264,6 +267,9 @@ STRINGS: dict[str, dict[str, str]] = {
     "col.status": {"en": "Status", "fr": "Statut"},
     "col.setting": {"en": "Setting", "fr": "Réglage"},
     "col.value": {"en": "Value", "fr": "Valeur"},
+    "col.provider": {"en": "Provider", "fr": "Fournisseur"},
+    "col.incoming": {"en": "Incoming (IMAP)", "fr": "Réception (IMAP)"},
+    "col.outgoing": {"en": "Outgoing (SMTP)", "fr": "Envoi (SMTP)"},
     "incoming": {"en": "incoming", "fr": "réception"},
     "outgoing": {"en": "outgoing", "fr": "envoi"},
     "recommended": {"en": "recommended", "fr": "recommandé"},
