@@ -54,6 +54,26 @@ def on_startup(**kwargs: Any) -> None:
         os.environ["SOURCE_DATE_EPOCH"] = epoch
 
 
+def on_config(config: MkDocsConfig, **kwargs: Any) -> None:
+    """Every page exists in every language: no silent fallback to English."""
+    i18n = config.plugins.get("i18n")
+    if i18n is None:
+        return
+    docs = Path(config.docs_dir)
+    languages = [lang.locale for lang in i18n.config.languages]
+    default = _default_language(config)
+    for page in sorted(docs.rglob("*.md")):
+        stem, _, lang = page.stem.rpartition(".")
+        base = page.with_name(f"{stem}.md") if lang in languages else page
+        for other in languages:
+            wanted = base if other == default else base.with_name(f"{base.stem}.{other}.md")
+            if not wanted.exists():
+                raise PluginError(
+                    f"{wanted.relative_to(docs.parent)}: missing, expected the {other} version of "
+                    f"{page.relative_to(docs.parent)} (no fallback to another language)"
+                )
+
+
 def on_post_page(output: str, *, page: Page, config: MkDocsConfig, **kwargs: Any) -> str | None:
     """On pages of another language than the default, search that language."""
     prefix = _language_prefix(page, config)
