@@ -59,14 +59,20 @@ def on_config(config: MkDocsConfig, **kwargs: Any) -> None:
     _env = config.theme.get_env().overlay(autoescape=True)
 
 
+def on_files(files: Files, *, config: MkDocsConfig, **kwargs: Any) -> None:
+    """Check every marker of the pages of this pass before any page is built."""
+    for file in files.documentation_pages():
+        markdown = file.content_string
+        if "ports:" in markdown:
+            lang = getattr(file, "locale", None) or config.theme.get("language") or "en"
+            _substitute(markdown, lang, f"docs/{file.src_uri}")
+
+
 def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: Files, **kwargs: Any) -> str | None:
     """Replace every ports marker of a page with content in its language."""
     if "ports:" not in markdown:
         return None
-    lang = page_language(page, config)
-    source = f"docs/{page.file.src_uri}"
-    markdown = BLOCK.sub(lambda m: render(m.group("body"), lang, source, indent=m.group("indent")), markdown)
-    return MARKER.sub(lambda m: render(m.group("body"), lang, source), markdown)
+    return _substitute(markdown, page_language(page, config), f"docs/{page.file.src_uri}")
 
 
 # -----------------------------------------------------------------------------
@@ -145,6 +151,11 @@ def _expected(error: jsonschema.ValidationError) -> str:
 def page_language(page: Page, config: MkDocsConfig) -> str:
     """The language of the page being built (mkdocs-static-i18n sets file.locale)."""
     return getattr(page.file, "locale", None) or config.theme.get("language") or "en"
+
+
+def _substitute(markdown: str, lang: str, source: str) -> str:
+    markdown = BLOCK.sub(lambda m: render(m.group("body"), lang, source, indent=m.group("indent")), markdown)
+    return MARKER.sub(lambda m: render(m.group("body"), lang, source), markdown)
 
 
 def render(body: str, lang: str, source: str, *, indent: str | None = None) -> str:

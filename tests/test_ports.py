@@ -1,0 +1,269 @@
+"""Ports and servers: one data file, put into every page by hooks/ports.py."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+from pypdf import PdfReader
+
+from conftest import LANGUAGES, PAGES, ROOT, build_site, page_path, soup
+
+DATA = yaml.safe_load((ROOT / "data" / "ports.yml").read_text(encoding="utf-8"))
+MONTHS = (
+    "January|February|March|April|May|June|July|August|September|October|November|December|"
+    "janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre"
+)
+
+
+def _ports_hook():
+    spec = importlib.util.spec_from_file_location("ports_hook", ROOT / "hooks" / "ports.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def all_ports() -> set[int]:
+    return {e["port"] for key in ("mail", "standard_ports", "not_standard") for e in DATA[key]} | {
+        e[way]["port"] for e in DATA["other_providers"] for way in ("incoming", "outgoing")
+    }
+
+
+def all_hosts() -> set[str]:
+    return {e["host"] for e in DATA["mail"]} | {DATA["provider"]["mx"]} | {
+        e[way]["host"] for e in DATA["other_providers"] for way in ("incoming", "outgoing")
+    }
+
+
+def copy_repo(tmp_path: Path) -> Path:
+    copy = tmp_path / "repo"
+    shutil.copytree(
+        ROOT, copy, ignore=shutil.ignore_patterns(".git", ".venv", "node_modules", "site", "__pycache__", "test-reports", ".pytest_cache")
+    )
+    return copy
+
+
+def mkdocs_build(repo: Path, out: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "ARTELABS_PDF": "0"}
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(out)],
+        cwd=repo, capture_output=True, text=True, env=env, timeout=600,
+    )
+
+
+def article_text(html: str, drop: str = "") -> str:
+    article = BeautifulSoup(html, "lxml").select_one("article")
+    for el in article.select(drop) if drop else []:
+        el.decompose()
+    return article.get_text(" ", strip=True)
+
+
+# -----------------------------------------------------------------------------
+# What the pages show
+# -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_standard_ports_table(site: Path, lang: str) -> None:
+    page = soup(site, lang, "mail/ports/")
+    rows = page.select("tr[id^=port-]")
+    shown = {row["id"].removeprefix("port-"): row.select_one("th").get_text(strip=True) for row in rows}
+    expected = {e["id"]: str(e["port"]) for e in DATA["standard_ports"] + DATA["not_standard"]}
+    assert shown == expected
+    headers = [th.get_text(strip=True) for th in page.select("table.mdx-ports thead th")]
+    assert ("Sécurité" if lang == "fr" else "Security") in headers
+    status = {"en": "Not for mail programs", "fr": "Pas pour les logiciels de messagerie"}[lang]
+    assert page.select_one("#port-smtp-relay").get_text(" ", strip=True).endswith(status)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_mail_setup_shows_every_server(site: Path, lang: str) -> None:
+    page = soup(site, lang, "mail/setup/")
+    for entry in DATA["mail"]:
+        row = page.select_one(f"#server-{entry['id']}")
+        assert row is not None, f"{lang} setup page has no row for {entry['id']}"
+        cells = [cell.get_text(strip=True) for cell in row.select("td")]
+        assert cells[:3] == [entry["host"], str(entry["port"]), {"ssl-tls": "SSL/TLS", "starttls": "STARTTLS"}[entry["security"]]]
+        assert cells[3] == entry["note"][lang]
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_diagram_is_localized_svg_from_the_data(site: Path, lang: str) -> None:
+    svg = soup(site, lang, "mail/setup/").select_one("figure.mdx-diagram svg")
+    assert svg is not None and svg["role"] == "img"
+    title = {"en": "How your mail program talks to the mail server",
+             "fr": "Comment votre logiciel de messagerie dialogue avec le serveur"}[lang]
+    assert svg.select_one("title").get_text() == title
+    text = svg.get_text(" ", strip=True)
+    for entry in DATA["mail"]:
+        assert str(entry["port"]) in text
+    assert ("Réception :" if lang == "fr" else "Receiving:") in text
+
+
+def test_inline_values_in_both_languages() -> None:
+    hook = _ports_hook()
+    hook._data.update(hook.load(ROOT / "data" / "ports.yml", ROOT / "data" / "ports.schema.json"))
+    smtp = next(e for e in DATA["mail"] if e["id"] == "smtp")
+    assert hook.render("smtp.port", "fr", "x.md") == str(smtp["port"])
+    assert hook.render("smtp.host", "en", "x.md") == smtp["host"]
+    assert hook.render("smtp-starttls.security", "fr", "x.md") == "STARTTLS"
+    assert hook.render("std.http.security", "fr", "x.md") == "Aucune"
+    assert hook.render("std.http.security", "en", "x.md") == "None"
+    assert hook.render("account.username", "fr", "x.md") == DATA["account"]["username"]["fr"]
+    assert hook.render("provider.webmail", "en", "x.md") == (
+        f'<a href="{DATA["provider"]["webmail"]}">{DATA["provider"]["webmail"].removeprefix("https://")}</a>'
+    )
+
+
+def test_pages_show_the_mail_server_in_both_languages(site: Path) -> None:
+    host = next(e["host"] for e in DATA["mail"] if e["id"] == "imap")
+    for lang in LANGUAGES:
+        for path in ("", "mail/setup/"):
+            assert host in article_text(page_path(site, lang, path).read_text(encoding="utf-8")), (lang, path)
+
+
+def test_no_marker_left_in_any_page(site: Path) -> None:
+    for file in site.rglob("*.html"):
+        assert "ports:" not in file.read_text(encoding="utf-8").replace("ports:table", ""), file
+
+
+def test_standard_ports_agree_with_iana_service_names() -> None:
+    for entry in DATA["standard_ports"]:
+        names = {socket.getservbyport(entry["port"], "tcp")}
+        try:
+            names.add(socket.getservbyname(entry["service"], "tcp") == entry["port"] and entry["service"])
+        except OSError:
+            pass
+        assert entry["service"] in names, f"{entry['id']}: port {entry['port']} is {names} in /etc/services"
+    for entry in DATA["not_standard"]:
+        with pytest.raises(OSError):
+            socket.getservbyport(entry["port"], "tcp")
+
+
+def test_no_port_or_mail_host_typed_in_docs() -> None:
+    """Ports and host names come from data/ports.yml through markers, never typed."""
+    number = re.compile(r"(?<![\w.,/§-])(\d+)(?![\w.,/-]|\s+(?:" + MONTHS + r"))")
+    allowed_before = re.compile(r"(?:RFC|Art\.|Arts\.|article|articles|SR|RS|STD|§|al\.)\s*$", re.I)
+    problems = []
+    for file in sorted((ROOT / "docs").rglob("*.md")):
+        text = re.sub(r"<!--.*?-->", "", file.read_text(encoding="utf-8"), flags=re.S)
+        for host in all_hosts():
+            if host in text:
+                problems.append(f"{file.relative_to(ROOT)}: host {host}")
+        for match in number.finditer(text):
+            if int(match.group(1)) in all_ports() and not allowed_before.search(text[: match.start()][-12:]):
+                line = text.count("\n", 0, match.start()) + 1
+                problems.append(f"{file.relative_to(ROOT)}:{line}: port {match.group(1)}")
+    assert not problems, "typed instead of a marker:\n" + "\n".join(problems)
+
+
+# -----------------------------------------------------------------------------
+# Bad input stops the build with one line
+# -----------------------------------------------------------------------------
+
+def _edit_data(repo: Path, old: str, new: str) -> None:
+    path = repo / "data" / "ports.yml"
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+BAD_INPUT = {
+    "yaml-syntax": (
+        lambda repo: _edit_data(repo, "    port: 993\n", "    port: [993\n"),
+        r"^ERROR\s+-\s+data/ports\.yml: line \d+: YAML syntax error: .+$",
+    ),
+    "missing-key": (
+        lambda repo: _edit_data(repo, "    host: mail.infomaniak.com\n", "", ),
+        r"^ERROR\s+-\s+data/ports\.yml: mail\[0\]: missing required key 'host'$",
+    ),
+    "port-out-of-range": (
+        lambda repo: _edit_data(repo, "    port: 995\n", "    port: 99999\n"),
+        r"^ERROR\s+-\s+data/ports\.yml: mail\[1\]\.port: 99999 is not an integer from 1 to 65535$",
+    ),
+    "port-not-integer": (
+        lambda repo: _edit_data(repo, "    port: 995\n", "    port: nine\n"),
+        r"^ERROR\s+-\s+data/ports\.yml: mail\[1\]\.port: 'nine' is not an integer from 1 to 65535$",
+    ),
+    "unknown-security": (
+        lambda repo: _edit_data(repo, "    security: starttls\n", "    security: tls\n"),
+        r"^ERROR\s+-\s+data/ports\.yml: mail\[3\]\.security: 'tls' is not allowed, expected one of ssl-tls, starttls, none$",
+    ),
+    "duplicate-id": (
+        lambda repo: _edit_data(repo, "  - id: pop3\n    protocol: POP3", "  - id: imap\n    protocol: POP3"),
+        r"^ERROR\s+-\s+data/ports\.yml: mail\[1\]\.id: duplicate id 'imap', expected ids unique in mail$",
+    ),
+    "label-missing-in-one-language": (
+        lambda repo: _edit_data(
+            repo, "      fr: Télécharge vos messages sur un seul appareil. À ne choisir qu'en connaissance de cause.\n", ""
+        ),
+        r"^ERROR\s+-\s+data/ports\.yml: mail\[1\]\.note: missing required key 'fr'$",
+    ),
+    "unknown-marker": (
+        lambda repo: (repo / "docs" / "mail" / "ports.fr.md").write_text(
+            (repo / "docs" / "mail" / "ports.fr.md").read_text(encoding="utf-8") + "\nPort <!-- ports:imap.prot -->\n",
+            encoding="utf-8",
+        ),
+        r"^ERROR\s+-\s+docs/mail/ports\.fr\.md: unknown marker '<!-- ports:imap\.prot -->', expected .+$",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", BAD_INPUT)
+def test_bad_input_stops_the_build_with_one_line(tmp_path: Path, case: str) -> None:
+    repo = copy_repo(tmp_path)
+    edit, line = BAD_INPUT[case]
+    edit(repo)
+    result = mkdocs_build(repo, tmp_path / "out")
+    assert result.returncode != 0, f"{case}: the build did not stop"
+    errors = [entry for entry in result.stderr.splitlines() if entry.startswith("ERROR")]
+    assert len(errors) == 1 and re.match(line, errors[0]), f"{case}: {result.stderr[-800:]}"
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "out" / "mail" / "ports" / "index.html").exists() or case == "unknown-marker"
+
+
+# -----------------------------------------------------------------------------
+# One change in the data file, every page
+# -----------------------------------------------------------------------------
+
+
+def test_special_characters_in_data_show_as_text(tmp_path: Path) -> None:
+    repo = copy_repo(tmp_path)
+    odd = "Use it | or not <b>bold</b> & *stars* _under_"
+    _edit_data(repo, "      en: Downloads your mail to one device. Choose it only if you know why.\n", f"      en: \"{odd}\"\n")
+    result = mkdocs_build(repo, tmp_path / "out")
+    assert result.returncode == 0, result.stderr[-800:]
+    row = soup(tmp_path / "out", "en", "mail/setup/").select_one("#server-pop3")
+    cells = row.select("th, td")
+    assert len(cells) == 5 and cells[-1].get_text() == odd
+    assert not cells[-1].select("b, em, strong"), "markup in the data became formatting"
+
+
+def test_changing_one_port_changes_every_page(site: Path, tmp_path: Path) -> None:
+    repo = copy_repo(tmp_path)
+    imap = next(e for e in DATA["mail"] if e["id"] == "imap")
+    old, new = str(imap["port"]), "1" + str(imap["port"])
+    _edit_data(repo, f"    port: {old}\n", f"    port: {new}\n")
+    out = tmp_path / "out"
+    build_site(out, repo / "mkdocs.yml")
+    twins = "tr[id^=port-], tr[id^=provider-]"  # the standard table lists the same number for its own reason
+    changed = 0
+    for lang in LANGUAGES:
+        for path in PAGES:
+            before = article_text(page_path(site, lang, path).read_text(encoding="utf-8"), twins)
+            after = article_text(page_path(out, lang, path).read_text(encoding="utf-8"), twins)
+            assert after == re.sub(rf"(?<!\d){old}(?!\d)", new, before), f"{lang} /{path}"
+            changed += after.count(new)
+    assert changed >= 6, "the IMAP port shows on the home and mail pages of both languages"
+    for pdf in out.rglob("*.pdf"):
+        text = " ".join(page.extract_text() for page in PdfReader(pdf).pages)
+        assert new in text, pdf
