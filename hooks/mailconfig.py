@@ -75,7 +75,8 @@ def on_config(config: MkDocsConfig, **kwargs: Any) -> None:
     """Load and check the data once; fail now if a profile cannot be made from it."""
     _data.clear()
     _data.update(load_data(Path(config.config_file_path).parent))
-    _recommended(_data, "incoming"), _recommended(_data, "outgoing")
+    for direction in ("incoming", "outgoing"):
+        _recommended(_data, direction)
 
 
 @event_priority(-150)  # after mkdocs-static-i18n (-100) has chosen this language's files
