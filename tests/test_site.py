@@ -32,7 +32,7 @@ REQUIRED_IDS = {
 ENGLISH_UI = {
     "Search", "Share", "Clear", "Back to top", "Table of contents", "Previous", "Next",
     "Skip to content", "Initializing search", "Type to start searching", "Copy to clipboard",
-    "Select language", "Made with", "Navigation", "Switch to dark mode", "Switch to light mode",
+    "Select language", "Made with", "Switch to dark mode", "Switch to light mode",
     "Download PDF", "Page not found",
 }
 
