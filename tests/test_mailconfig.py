@@ -263,8 +263,7 @@ def test_profile_is_allowed_by_apples_definition(site: Path, apple_mail: dict[st
     assert payload["PayloadType"] == apple_mail["payload"]["payloadtype"] == "com.apple.mail.managed"
     problems += definition_problems(apple_mail["payloadkeys"] + COMMON_PAYLOAD_KEYS, payload, "mail payload")
     assert problems == []
-    for key in ("PayloadUUID",):
-        assert UUID_FORMAT.match(profile[key]) and UUID_FORMAT.match(payload[key])
+    assert UUID_FORMAT.match(profile["PayloadUUID"]) and UUID_FORMAT.match(payload["PayloadUUID"])
     assert payload["PayloadIdentifier"].startswith(profile["PayloadIdentifier"] + ".")
 
 
