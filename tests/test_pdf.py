@@ -1,0 +1,319 @@
+"""The offline PDF of each language (hooks/pdf.py), read back with pypdf."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from datetime import datetime, timezone
+from functools import cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+import yaml
+from pypdf import PdfReader
+from pypdf.generic import IndirectObject
+
+from conftest import LANGUAGES, PAGES, ROOT, build_site, page_path, soup
+
+PDF = {"en": "pdf/artelabs-support-en.pdf", "fr": "fr/pdf/artelabs-support-fr.pdf"}
+SITE_URL = "https://support.artelabs.ch/"
+LANGUAGE_NAMES = {"en": "English", "fr": "Français"}
+MONTHS = {
+    "en": "January February March April May June July August September October November December".split(),
+    "fr": "janvier février mars avril mai juin juillet août septembre octobre novembre décembre".split(),
+}
+DATA = yaml.safe_load((ROOT / "data" / "ports.yml").read_text(encoding="utf-8"))
+
+
+# -----------------------------------------------------------------------------
+# Helpers
+# -----------------------------------------------------------------------------
+
+
+@cache
+def reader(site: Path, lang: str) -> PdfReader:
+    return PdfReader(site / PDF[lang])
+
+
+@cache
+def pdf_text(site: Path, lang: str) -> str:
+    """All the text of a PDF, whitespace made single spaces (lines wrap anywhere)."""
+    return " ".join(" ".join(page.extract_text() for page in reader(site, lang).pages).split())
+
+
+def words(text: str) -> str:
+    return " ".join(text.split())
+
+
+def outline(pdf: PdfReader, items: list[Any] | None = None, depth: int = 0) -> list[tuple[int, str, int]]:
+    """The bookmarks as (depth, title, page number from 1), in order."""
+    result: list[tuple[int, str, int]] = []
+    for item in pdf.outline if items is None else items:
+        if isinstance(item, list):
+            result += outline(pdf, item, depth + 1)
+        else:
+            result.append((depth, item.title, pdf.get_destination_page_number(item) + 1))
+    return result
+
+
+def navigation(site: Path, lang: str) -> list[tuple[int, str]]:
+    """The site's primary navigation as readers see it: (depth, title), sections and pages, in order."""
+    nav = soup(site, lang, "").select_one("nav.md-nav--primary")
+    assert nav is not None, "no primary navigation on the home page"
+    entries = []
+    for item in nav.select(":scope > ul > li"):
+        entries.append((0, words(item.select_one(":scope > a, :scope > label").get_text())))
+        for child in item.select(":scope > nav:not(.md-nav--secondary) > ul > li"):
+            entries.append((1, words(child.select_one(":scope > a").get_text())))
+    return entries
+
+
+def h1(site: Path, lang: str, path: str) -> str:
+    return words(soup(site, lang, path).select_one("article h1").get_text()).rstrip("¶").strip()
+
+
+def link_annotations(pdf: PdfReader) -> list[dict[str, Any]]:
+    annotations = []
+    for page in pdf.pages:
+        for annotation in page.get("/Annots", []):
+            annotation = annotation.get_object()
+            if annotation.get("/Subtype") == "/Link":
+                annotations.append(annotation)
+    return annotations
+
+
+def resolve(value: Any) -> Any:
+    return value.get_object() if isinstance(value, IndirectObject) else value
+
+
+def all_ports(node: Any) -> set[int]:
+    """Every `port:` value of data/ports.yml, wherever it is."""
+    if isinstance(node, dict):
+        found = {node["port"]} if isinstance(node.get("port"), int) else set()
+        return found.union(*(all_ports(value) for value in node.values()))
+    if isinstance(node, list):
+        return set().union(*(all_ports(value) for value in node))
+    return set()
+
+
+# -----------------------------------------------------------------------------
+# Tests
+# -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_bookmarks_are_the_navigation_in_that_language(site: Path, lang: str) -> None:
+    """Top level: the navigation's sections and pages; under a section, its pages; under a page, its headings."""
+    nav = navigation(site, lang)
+    sections = {nav[i][1] for i in range(len(nav) - 1) if nav[i][0] == 0 and nav[i + 1][0] == 1}
+    marks, parent, headings = [], None, 0
+    for depth, title, _ in outline(reader(site, lang)):
+        if depth == 0:
+            parent = title
+            marks.append((0, title))
+        elif depth == 1 and parent in sections:
+            marks.append((1, title))
+        else:
+            headings += 1
+    assert marks == nav
+    assert sections and headings > len(nav), "the pages' sections are not bookmarked"
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_contents_give_each_page_its_page_number(site: Path, lang: str) -> None:
+    pdf = reader(site, lang)
+    marks = outline(pdf)
+    first_page = min(page for _, _, page in marks)
+    contents = " ".join(" ".join(pdf.pages[i].extract_text().split()) for i in range(1, first_page - 1))
+    nav = navigation(site, lang)
+    pages = [title for i, (depth, title) in enumerate(nav) if i + 1 == len(nav) or nav[i + 1][0] <= depth]
+    for title in pages:
+        page = next(p for _, t, p in marks if t == title)
+        match = re.search(re.escape(title) + r"[ .]*?(\d+)\b", contents)
+        assert match, f"{title!r} not in the table of contents"
+        assert int(match.group(1)) == page, f"{title!r}: contents say page {match.group(1)}, it is on {page}"
+
+
+def test_each_pdf_holds_only_its_language(site: Path) -> None:
+    for path in PAGES:
+        english, french = h1(site, "en", path), h1(site, "fr", path)
+        assert english in pdf_text(site, "en"), f"English page {path or '/'} missing from the English PDF"
+        assert french in pdf_text(site, "fr"), f"French page {path or '/'} missing from the French PDF"
+        if english != french:
+            assert english not in pdf_text(site, "fr"), f"English page {path or '/'} in the French PDF"
+            assert french not in pdf_text(site, "en"), f"French page {path or '/'} in the English PDF"
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_metadata_language_title_author_and_dates(site: Path, lang: str) -> None:
+    pdf = reader(site, lang)
+    assert pdf.trailer["/Root"]["/Lang"] == lang
+    assert pdf.metadata.title == "Artelabs Support"
+    assert pdf.metadata.author == "Artelabs"
+    epoch = datetime.fromtimestamp(int(os.environ["SOURCE_DATE_EPOCH"]), timezone.utc)
+    assert pdf.metadata.creation_date == epoch
+    assert pdf.metadata.modification_date == epoch
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_cover_names_site_language_date_and_version(site: Path, lang: str) -> None:
+    cover = words(reader(site, lang).pages[0].extract_text())
+    date = datetime.fromtimestamp(int(os.environ["SOURCE_DATE_EPOCH"]), timezone.utc)
+    assert "Artelabs Support" in cover
+    assert LANGUAGE_NAMES[lang] in cover
+    assert f"{date.day} {MONTHS[lang][date.month - 1]} {date.year}" in cover
+    assert re.search(r"Version \S+", cover)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_mail_host_and_every_port_are_in_the_text(site: Path, lang: str) -> None:
+    text = pdf_text(site, lang)
+    for entry in DATA["mail"]:
+        assert entry["host"] in text
+    missing = sorted(port for port in all_ports(DATA) if not re.search(rf"\b{port}\b", text))
+    assert not missing, f"ports of data/ports.yml not in the {lang} PDF: {missing}"
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_port_tables_are_text(site: Path, lang: str) -> None:
+    """The port tables print as text in rows (selectable, searchable), not as a picture."""
+    layout = "\n".join(page.extract_text(extraction_mode="layout") for page in reader(site, lang).pages)
+    for entry in DATA["mail"]:
+        row = re.search(rf"{entry['protocol']}.*{re.escape(entry['host'])}\s+{entry['port']}\b", layout)
+        assert row, f"no table row for {entry['id']} in the {lang} PDF"
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_links_between_pages_jump_inside_the_pdf(site: Path, lang: str) -> None:
+    pdf = reader(site, lang)
+    destinations = set(pdf.named_destinations)
+    internal = [a for a in link_annotations(pdf) if "/Dest" in a or resolve(a.get("/A", {})).get("/S") == "/GoTo"]
+    first_page = min(page for _, _, page in outline(pdf))
+    assert internal, "no internal link"
+    for annotation in internal:
+        target = annotation.get("/Dest") or resolve(annotation["/A"])["/D"]
+        assert str(target) in destinations, f"link to {target}, which is not in the PDF"
+    # the cover names the site's address on purpose; every other link to a page must stay inside
+    cover = [a.idnum for a in pdf.pages[0].get("/Annots", [])]
+    uris = [
+        str(resolve(a["/A"])["/URI"])
+        for page in pdf.pages[1:]
+        for a in (ref.get_object() for ref in page.get("/Annots", []) if ref.idnum not in cover)
+        if "/URI" in resolve(a.get("/A", {}))
+    ]
+    pages = {urljoin(SITE_URL, ("" if code == "en" else f"{code}/") + path) for code in LANGUAGES for path in PAGES}
+    to_pages = [uri for uri in uris if uri.split("#")[0] in pages]
+    assert not to_pages, f"links to the site's pages instead of inside the PDF: {to_pages}"
+    # links of the page text too, not only the table of contents
+    on_pages = sum(1 for page in pdf.pages[first_page - 1 :] for a in page.get("/Annots", []) if "/Dest" in a.get_object())
+    assert on_pages > 0, "no internal link on the content pages"
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_external_links_are_kept(site: Path, lang: str) -> None:
+    pdf = reader(site, lang)
+    uris = {str(resolve(a["/A"])["/URI"]) for a in link_annotations(pdf) if "/URI" in resolve(a.get("/A", {}))}
+    external = set()
+    for path in PAGES:
+        for link in soup(site, lang, path).select("article a[href]"):
+            href = link["href"]
+            if urlsplit(href).scheme in ("http", "https", "mailto") and not href.startswith(SITE_URL):
+                external.add(href)
+    assert external, "no external link in the site: this test would test nothing"
+    assert external <= uris, f"external links lost in the {lang} PDF: {sorted(external - uris)}"
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_content_tab_is_printed_under_its_label(site: Path, lang: str) -> None:
+    text = pdf_text(site, lang)
+    tabbed = [path for path in PAGES if soup(site, lang, path).select(".tabbed-set")]
+    assert tabbed, "no page with content tabs: this test would test nothing"
+    for path in tabbed:
+        for tabs in soup(site, lang, path).select(".tabbed-set"):
+            labels = [words(label.get_text()) for label in tabs.select(".tabbed-labels > label")]
+            blocks = tabs.select(":scope > .tabbed-content > .tabbed-block")
+            assert len(labels) == len(blocks) > 1
+            for label, block in zip(labels, blocks):
+                start = words(block.get_text())[:40]
+                assert f"{label} {start}" in text, f"{path}: tab {label!r} not printed with its label"
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_collapsed_answers_print_open(site: Path, lang: str) -> None:
+    text = pdf_text(site, lang)
+    answers = [d for path in PAGES for d in soup(site, lang, path).select("article details")]
+    for details in answers:
+        details.summary.extract()
+        assert words(details.get_text())[:60] in text
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_no_site_chrome_and_no_permalink_sign(site: Path, lang: str) -> None:
+    text = pdf_text(site, lang)
+    assert "¶" not in text
+    for chrome in {"en": ["Skip to content", "Back to top", "Search"], "fr": ["Aller au contenu", "Retour en haut"]}[lang]:
+        assert chrome not in text
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_download_link_on_every_page(site: Path, lang: str) -> None:
+    for path in PAGES:
+        link = soup(site, lang, path).select_one("a[href$='.pdf']")
+        assert link is not None, f"/{lang}/{path}: no Download PDF link"
+        assert {"en": "Download PDF", "fr": "Télécharger le PDF"}[lang] in link.get_text()
+        page = page_path(site, lang, path)
+        target = (page.parent / link["href"]).resolve()
+        assert target == (site / PDF[lang]).resolve(), f"/{lang}/{path}: link to {link['href']}"
+        assert target.is_file()
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_fonts_are_embedded_with_french_glyphs(site: Path, lang: str) -> None:
+    pdf = reader(site, lang)
+    descriptors = {}
+    for page in pdf.pages:
+        for font in page["/Resources"].get("/Font", {}).values():
+            font = font.get_object()
+            for part in font.get("/DescendantFonts", [font]):
+                part = part.get_object()
+                descriptors[str(part["/BaseFont"])] = part["/FontDescriptor"].get_object()
+    assert descriptors
+    for name, descriptor in descriptors.items():
+        assert {"/FontFile", "/FontFile2", "/FontFile3"} & set(descriptor), f"{name} is not embedded"
+        assert "DejaVu" in name, f"{name}: expected the DejaVu fonts named in print.css"
+    if lang == "fr":
+        assert re.search(r"[éèàçêô]", pdf_text(site, lang)) and "�" not in pdf_text(site, lang)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_pdf_is_under_2_mb(site: Path, lang: str) -> None:
+    assert (site / PDF[lang]).stat().st_size < 2 * 1024 * 1024
+
+
+def test_same_sources_give_the_same_bytes(tmp_path: Path) -> None:
+    """Render twice from one snapshot of the sources (others may edit the checkout meanwhile)."""
+    sources = tmp_path / "sources"
+    shutil.copytree(ROOT, sources, ignore=shutil.ignore_patterns(".git", ".venv", "node_modules", "site", "__pycache__"))
+    first = build_site(tmp_path / "first", config_file=sources / "mkdocs.yml")
+    second = build_site(tmp_path / "second", config_file=sources / "mkdocs.yml")
+    for lang in LANGUAGES:
+        assert (first / PDF[lang]).read_bytes() == (second / PDF[lang]).read_bytes(), f"{PDF[lang]} differs"
+
+
+def test_serve_builds_no_pdf_unless_asked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Live reload stays fast: `mkdocs serve` skips the PDFs and hides the link."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    monkeypatch.delenv("ARTELABS_PDF", raising=False)
+    config = load_config(str(ROOT / "mkdocs.yml"), strict=True, site_dir=str(tmp_path))
+    config.plugins.on_startup(command="serve", dirty=False)
+    try:
+        build(config, serve_url="http://127.0.0.1:8000/")
+    finally:
+        config.plugins.on_shutdown()
+    assert not (tmp_path / PDF["en"]).exists() and not (tmp_path / PDF["fr"]).exists()
+    assert "mdx-pdf-link" not in page_path(tmp_path, "en", "mail/setup/").read_text(encoding="utf-8")
