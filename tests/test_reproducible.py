@@ -1,0 +1,102 @@
+"""Reproducible builds: the same commit gives the same bytes, so a diff of two builds shows only real changes.
+
+Every file counts: pages, search indexes, sitemap.xml and its .gz, the PDFs,
+the Apple profile, .htaccess. Dates come from SOURCE_DATE_EPOCH, which
+hooks/i18n_fixes.py sets to the last commit's date when it is not set.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import random
+import subprocess
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import ROOT
+
+# Read before any build of the session sets it.
+EPOCH_GIVEN = os.environ.get("SOURCE_DATE_EPOCH")
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    """Every file under root (hidden ones too), by relative path."""
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def last_commit_epoch() -> str:
+    return subprocess.run(
+        ["git", "log", "-1", "--format=%ct"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.strip()
+
+
+def load_hook(name: str) -> Any:
+    spec = importlib.util.spec_from_file_location(f"{name}_hook", ROOT / "hooks" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_two_builds_give_byte_identical_trees(site: Path, tmp_path: Path) -> None:
+    """A second build, by the mkdocs command in another process (other hash seed, time zone, working
+    folder and output folder), gives the same files with the same bytes as the session's build."""
+    epoch = os.environ["SOURCE_DATE_EPOCH"]  # the session's build used it (given, or set by the hook)
+    other = tmp_path / "second"
+    env = {
+        **os.environ,
+        "SOURCE_DATE_EPOCH": epoch,
+        "PYTHONHASHSEED": str(random.randint(1, 2**31)),
+        "TZ": "Pacific/Kiritimati",
+        "NO_MKDOCS_2_WARNING": "1",
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f", str(ROOT / "mkdocs.yml"), "-d", str(other)],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    first, second = tree(site), tree(other)
+    assert sorted(first) == sorted(second)
+    different = [name for name in first if first[name] != second[name]]
+    assert different == [], f"files that differ between two builds of the same sources: {different}"
+    # Every kind of output took part in the comparison.
+    for expected in (".htaccess", "sitemap.xml", "sitemap.xml.gz", "search/search_index.json",
+                     "fr/search/search_index.json", "pdf/artelabs-support-en.pdf", "fr/pdf/artelabs-support-fr.pdf",
+                     "mail/artelabs-mail.mobileconfig", "fr/mail/artelabs-mail.mobileconfig"):
+        assert expected in first, f"{expected} is not built"
+
+
+def test_source_date_epoch_defaults_to_the_last_commit(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    load_hook("i18n_fixes").on_startup(command="build", dirty=False)
+    assert os.environ["SOURCE_DATE_EPOCH"] == last_commit_epoch()
+
+
+def test_a_given_source_date_epoch_is_kept(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    load_hook("i18n_fixes").on_startup(command="build", dirty=False)
+    assert os.environ["SOURCE_DATE_EPOCH"] == "1700000000"
+
+
+def test_the_site_is_dated_by_source_date_epoch(site: Path) -> None:
+    """The sitemap's lastmod and the PDFs' dates are those of SOURCE_DATE_EPOCH, not of the build."""
+    from pypdf import PdfReader
+
+    epoch = int(os.environ["SOURCE_DATE_EPOCH"])
+    if EPOCH_GIVEN is None:
+        assert epoch == int(last_commit_epoch()), "SOURCE_DATE_EPOCH was not set: the last commit's date is the default"
+    date = datetime.fromtimestamp(epoch, timezone.utc)
+    sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
+    assert f"<lastmod>{date:%Y-%m-%d}</lastmod>" in sitemap
+    assert sitemap.count("<lastmod>") == sitemap.count(f"<lastmod>{date:%Y-%m-%d}</lastmod>")
+    for pdf in ("pdf/artelabs-support-en.pdf", "fr/pdf/artelabs-support-fr.pdf"):
+        info = PdfReader(site / pdf).metadata
+        assert info["/CreationDate"].startswith(f"D:{date:%Y%m%d%H%M%S}"), (pdf, info["/CreationDate"])
