@@ -1,0 +1,15 @@
+"""Benchmark of the support site: build times and the bytes a reader downloads.
+
+    python -m bench              # 5 full and 5 HTML-only builds, then the weights
+    python -m bench --runs 3     # fewer runs
+    python -m bench --site DIR   # only the weights of an existing build
+
+Prints a table and writes bench-report.json (git-ignored). The byte budgets
+below are also checked by tests/test_budgets.py on every test run.
+"""
+
+from __future__ import annotations
+
+# Bytes, gzip-compressed as the server sends them (100 KB = 100,000 bytes).
+FIRST_LOAD_BUDGET = 100_000  # everything one page loads on a first visit (empty cache)
+SEARCH_INDEX_BUDGET = 100_000  # each language's search index

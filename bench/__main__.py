@@ -1,0 +1,142 @@
+"""python -m bench: build times (median of N runs) and download weights; a table and bench-report.json."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from bench import FIRST_LOAD_BUDGET, SEARCH_INDEX_BUDGET
+from bench.timing import ROOT, Run, run_build
+from bench.weight import first_load, pages, pdfs, search_indexes
+
+PORTS_HOOK = "hooks/ports.py"
+PDF_HOOK = "hooks/pdf.py"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--runs", type=int, default=5, help="builds of each kind, the median is kept (default 5)")
+    parser.add_argument("--site", type=Path, help="measure the weights of this built site only, no build")
+    parser.add_argument("--json", type=Path, default=ROOT / "bench-report.json", help="report (bench-report.json)")
+    args = parser.parse_args(argv)
+
+    report: dict[str, Any] = {"machine": f"{platform.machine()}, {os.cpu_count()} CPU, Python {platform.python_version()}"}
+    with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
+        site = args.site
+        if site is None:
+            report["build"] = _time_builds(Path(tmp), args.runs)
+            site = Path(tmp) / "full"
+        report["weights"] = _weights(site)
+        _print(report)
+    args.json.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    print(f"\nreport: {args.json}")
+    over = [p["url"] for p in report["weights"]["pages"] if not p["within_budget"]]
+    over += [i["path"] for i in report["weights"]["search_indexes"] if not i["within_budget"]]
+    if over:
+        print(f"over budget: {', '.join(over)}", file=sys.stderr)
+    return 1 if over else 0
+
+
+def _time_builds(tmp: Path, runs: int) -> dict[str, Any]:
+    full: list[Run] = []
+    html: list[Run] = []
+    for i in range(runs):  # alternate, so that a busy moment hits both kinds alike
+        print(f"build {i + 1}/{runs}: full, then HTML only", file=sys.stderr, flush=True)
+        full.append(run_build(tmp / "full", pdf=True))
+        html.append(run_build(tmp / "html", pdf=False))
+    full_s = statistics.median(r.wall for r in full)
+    html_s = statistics.median(r.wall for r in html)
+    in_process = statistics.median(r.build for r in full)
+    hooks = sorted({name for r in full for name in r.hooks})
+    hook_s = {name: statistics.median(r.hooks.get(name, 0.0) for r in full) for name in hooks}
+    return {
+        "runs": runs,
+        "full_s": full_s,
+        "html_only_s": html_s,
+        "pdf_step_s": full_s - html_s,
+        "pdf_step_share": (full_s - html_s) / full_s,
+        "in_process_build_s": in_process,
+        "hooks_s": hook_s,
+        "hooks_share": {name: seconds / in_process for name, seconds in hook_s.items()},
+        "port_hook_share": hook_s.get(PORTS_HOOK, 0.0) / in_process,
+        "pdf_hook_share": hook_s.get(PDF_HOOK, 0.0) / in_process,
+        "all_runs": {"full": [r.wall for r in full], "html_only": [r.wall for r in html]},
+    }
+
+
+def _weights(site: Path) -> dict[str, Any]:
+    loads = sorted((first_load(site, page) for page in pages(site)), key=lambda load: (_lang(load.url), load.url))
+    return {
+        "pages": [
+            {
+                "url": load.url,
+                "bytes_gzip": load.bytes,
+                "requests": load.requests,
+                "within_budget": load.bytes <= FIRST_LOAD_BUDGET,
+                "files": load.files,
+                "missing": load.missing,
+            }
+            for load in loads
+        ],
+        "first_load_budget": FIRST_LOAD_BUDGET,
+        "pdfs": [{"path": path, "bytes": size} for path, size in pdfs(site).items()],
+        "search_indexes": [
+            {"path": path, "bytes": raw, "bytes_gzip": gz, "within_budget": gz <= SEARCH_INDEX_BUDGET}
+            for path, (raw, gz) in search_indexes(site).items()
+        ],
+        "search_index_budget": SEARCH_INDEX_BUDGET,
+    }
+
+
+def _lang(url: str) -> str:
+    """"" for the default language, else the URL's first segment ("fr")."""
+    first = url.strip("/").split("/")[0]
+    return first if len(first) == 2 else ""
+
+
+def _print(report: dict[str, Any]) -> None:
+    build = report.get("build")
+    if build:
+        print(f"\nBuild, median of {build['runs']} runs ({report['machine']})")
+        rows = [
+            ("full build (mkdocs build, PDFs included)", f"{build['full_s']:.2f} s", ""),
+            ("HTML-only build (ARTELABS_PDF=0)", f"{build['html_only_s']:.2f} s", ""),
+            ("PDF step (full - HTML only)", f"{build['pdf_step_s']:.2f} s", f"{build['pdf_step_share']:.0%} of the full build"),
+        ]
+        for name, seconds in build["hooks_s"].items():
+            rows.append((f"  {name} (its events)", f"{seconds:.3f} s", f"{build['hooks_share'][name]:.1%} of the build"))
+        _table(("", "time", "share"), rows)
+    weights = report["weights"]
+    print(f"\nFirst load of each page, empty cache (gzip; budget {weights['first_load_budget'] / 1000:.0f} KB)")
+    _table(
+        ("page", "KB", "requests", ""),
+        [(p["url"], f"{p['bytes_gzip'] / 1000:.1f}", str(p["requests"]), "" if p["within_budget"] else "OVER")
+         for p in weights["pages"]],
+    )
+    print("\nPDFs")
+    _table(("file", "KB"), [(p["path"], f"{p['bytes'] / 1000:.1f}") for p in weights["pdfs"]])
+    print(f"\nSearch index per language (budget {weights['search_index_budget'] / 1000:.0f} KB gzip)")
+    _table(
+        ("file", "KB", "KB gzip", ""),
+        [(i["path"], f"{i['bytes'] / 1000:.1f}", f"{i['bytes_gzip'] / 1000:.1f}", "" if i["within_budget"] else "OVER")
+         for i in weights["search_indexes"]],
+    )
+
+
+def _table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
+    widths = [max(len(str(c)) for c in column) for column in zip(header, *rows)]
+    for n, row in enumerate([header, *rows]):
+        print("  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths))).rstrip())
+        if n == 0:
+            print("  ".join("-" * w for w in widths))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,77 @@
+"""Byte budgets: what a reader downloads stays small (see README, "Benchmark and budgets").
+
+Every page's first load (empty cache: the page, its styles, scripts and icons,
+and the search worker, index and stemmers that Material loads at start) is at
+most 100 KB gzip-compressed; each language's search index at most 100 KB
+compressed. The sizes come from bench/weight.py, the benchmark's own code; a
+browser test checks that it counts the files Chromium really loads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from browser import chromium, serve
+
+from bench import FIRST_LOAD_BUDGET, SEARCH_INDEX_BUDGET
+from bench.weight import first_load, search_indexes
+from conftest import LANGUAGES, PAGES, page_path
+
+ALL_PAGES = [(lang, path) for lang in LANGUAGES for path in PAGES]
+IDS = [f"{lang}-{path or 'home'}" for lang, path in ALL_PAGES]
+
+
+def error_page(site: Path, lang: str) -> Path:
+    return site / ("" if lang == "en" else lang) / "404.html"
+
+
+@pytest.mark.parametrize(("lang", "path"), [*ALL_PAGES, *((lang, "404") for lang in LANGUAGES)],
+                         ids=[*IDS, *(f"{lang}-404" for lang in LANGUAGES)])
+def test_first_load_within_budget(site: Path, lang: str, path: str) -> None:
+    page = error_page(site, lang) if path == "404" else page_path(site, lang, path)
+    load = first_load(site, page)
+    assert load.missing == [], f"{load.url} loads files the site does not have"
+    largest = ", ".join(f"{url} {size / 1000:.1f}" for url, size in sorted(load.files.items(), key=lambda f: -f[1])[:6])
+    assert load.bytes <= FIRST_LOAD_BUDGET, (
+        f"{load.url}: first load {load.bytes / 1000:.1f} KB gzip in {load.requests} requests, budget "
+        f"{FIRST_LOAD_BUDGET / 1000:.0f} KB; largest (KB): {largest}"
+    )
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_search_index_within_budget(site: Path, lang: str) -> None:
+    index = "search/search_index.json" if lang == "en" else f"{lang}/search/search_index.json"
+    sizes = search_indexes(site)
+    assert index in sizes, f"{index} is not built"
+    raw, compressed = sizes[index]
+    assert compressed <= SEARCH_INDEX_BUDGET, f"{index}: {compressed / 1000:.1f} KB gzip, budget 100 KB"
+
+
+# -----------------------------------------------------------------------------
+# The benchmark counts what a browser really loads
+# -----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    with chromium() as b:
+        yield b
+
+
+@pytest.mark.parametrize(("lang", "path"), [("en", ""), ("fr", "mail/setup/")], ids=["en-home", "fr-mail-setup"])
+def test_first_load_counts_what_chromium_loads(site: Path, browser: Any, lang: str, path: str) -> None:
+    """The files the budget counts are the files an empty-cache visit in Chromium requests."""
+    load = first_load(site, page_path(site, lang, path))
+    with serve(site) as server:
+        context = browser.new_context(service_workers="block")
+        try:
+            page = context.new_page()
+            page.goto(server.url(load.url), wait_until="networkidle")
+            page.wait_for_timeout(500)  # the worker imports its stemmers after the index
+        finally:
+            context.close()
+        requested = {p for method, p, status in server.requests if method == "GET" and status == 200}
+    assert requested == set(load.files)
