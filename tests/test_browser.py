@@ -1,0 +1,338 @@
+"""The built site in a real Chromium: accessible, private, nothing broken, links that keep working.
+
+Every page of both languages is served on 127.0.0.1 (gzip, real 404s) and
+loaded in Debian's Chromium through Playwright (see tests/browser.py).
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+import yaml
+from browser import DESKTOP, PHONE, Served, chromium, serve
+
+from conftest import LANGUAGES, PAGES, ROOT, soup
+
+SITE_URL = "https://support.artelabs.ch/"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+ALL_PAGES = [(lang, path) for lang in LANGUAGES for path in PAGES]
+
+
+def page_id(value: Any) -> str:
+    if isinstance(value, str):
+        return value or "home"
+    return str(value)
+
+
+def prefix(lang: str) -> str:
+    return "" if lang == "en" else f"{lang}/"
+
+
+# -----------------------------------------------------------------------------
+# Fixtures
+# -----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    with chromium() as b:
+        yield b
+
+
+@pytest.fixture(scope="session")
+def server(site: Path) -> Iterator[Served]:
+    with serve(site) as s:
+        yield s
+
+
+class Visit:
+    """One page load, with everything the page did on the network and the console."""
+
+    def __init__(self, context: Any, origin: str) -> None:
+        self.origin = origin
+        self.requests: list[str] = []
+        self.failed: list[str] = []
+        self.errors: list[str] = []
+        context.on("request", lambda r: self.requests.append(r.url))
+        context.on("requestfailed", lambda r: self.failed.append(f"{r.url} ({r.failure})"))
+        context.on("response", self._response)
+        self.page = context.new_page()
+        self.page.on("console", lambda m: m.type == "error" and self.errors.append(f"console: {m.text}"))
+        self.page.on("pageerror", lambda e: self.errors.append(f"page error: {e}"))
+        self.bad: list[str] = []
+
+    def _response(self, response: Any) -> None:
+        if response.status >= 400:
+            self.bad.append(f"{response.status} {response.url}")
+
+    def foreign(self) -> list[str]:
+        return [u for u in self.requests if urlsplit(u).scheme not in ("data", "blob") and not u.startswith(self.origin + "/")]
+
+
+@pytest.fixture
+def visit(browser: Any, server: Served) -> Iterator[Any]:
+    """Factory: visit(url_path, **context_options) -> Visit, loaded until the network is idle."""
+    contexts = []
+
+    def open_page(path: str, wait: str = "networkidle", **options: Any) -> Visit:
+        context = browser.new_context(**{"viewport": DESKTOP, "reduced_motion": "reduce", **options})
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        v = Visit(context, server.origin)
+        v.context = context
+        v.page.goto(server.url(path), wait_until=wait)
+        return v
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+# -----------------------------------------------------------------------------
+# 1. Accessibility: axe-core, WCAG 2.2 A/AA, light and dark, desktop and phone
+# -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize(("lang", "path"), ALL_PAGES, ids=page_id)
+def test_axe_finds_no_wcag_violation(visit: Any, lang: str, path: str, scheme: str, viewport: dict) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    v = visit(f"/{prefix(lang)}{path}", viewport=viewport, color_scheme=scheme)
+    # Material picked the palette that matches the reader's system setting.
+    expected = {"light": "default", "dark": "slate"}[scheme]
+    assert v.page.locator("body").get_attribute("data-md-color-scheme") == expected
+    results = Axe().run(v.page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]})
+    violations = results.response["violations"]
+    assert not violations, "\n" + _describe(violations)
+
+
+def test_axe_finds_no_violation_in_the_open_search(visit: Any) -> None:
+    """The search dialog with results, where contrast and names matter too (both palettes)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    for scheme in ("light", "dark"):
+        v = visit("/fr/", viewport=PHONE, color_scheme=scheme)
+        _search(v.page, "Infomaniak")
+        results = Axe().run(
+            v.page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]}
+        )
+        assert not results.response["violations"], f"{scheme}:\n" + _describe(results.response["violations"])
+
+
+def _describe(violations: list[dict]) -> str:
+    lines = []
+    for violation in violations:
+        lines.append(f"{violation['id']} ({violation['impact']}): {violation['help']}")
+        for node in violation["nodes"][:6]:
+            summary = " ".join(node.get("failureSummary", "").split())[:220]
+            lines.append(f"    {' '.join(map(str, node['target']))}: {summary}")
+    return "\n".join(lines)
+
+
+# -----------------------------------------------------------------------------
+# 2 and 3. Privacy and nothing broken
+# -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("lang", "path"), ALL_PAGES, ids=page_id)
+def test_page_is_private_and_nothing_is_broken(visit: Any, lang: str, path: str) -> None:
+    v = visit(f"/{prefix(lang)}{path}")
+    # Open the search too: it loads the worker, the index and the stemmers.
+    _search(v.page, "mail")
+    v.page.wait_for_load_state("networkidle")
+    assert v.foreign() == [], "requests to another origin"
+    assert v.context.cookies() == [], "cookies set"
+    assert v.bad == [], "responses of 400 or more"
+    assert v.failed == [], "requests that failed"
+    assert v.errors == [], "console errors"
+    assert v.page.locator("html").get_attribute("lang") == lang
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_unknown_path_gets_the_404_page_of_its_language(visit: Any, server: Served, lang: str) -> None:
+    v = visit(f"/{prefix(lang)}no/such/page/")
+    assert v.bad == [f"404 {server.url(f'/{prefix(lang)}no/such/page/')}"], "only the page itself is 404"
+    assert v.page.locator("html").get_attribute("lang") == lang
+    assert v.foreign() == []
+    assert [e for e in v.errors if "404" not in e] == []
+    home = v.page.locator(".md-header a.md-logo")
+    assert home.evaluate("a => a.href") == server.url(f"/{prefix(lang)}")
+
+
+# -----------------------------------------------------------------------------
+# 4. Language switching keeps the page and the section
+# -----------------------------------------------------------------------------
+
+
+def test_language_selector_keeps_the_section(visit: Any, server: Served) -> None:
+    v = visit("/mail/setup/#smtp")
+    _switch_language(v.page, "fr")
+    v.page.wait_for_url(server.url("/fr/mail/setup/#smtp"))
+    assert v.page.locator("html").get_attribute("lang") == "fr"
+    _switch_language(v.page, "en")
+    v.page.wait_for_url(server.url("/mail/setup/#smtp"))
+    assert v.page.locator("html").get_attribute("lang") == "en"
+    assert v.errors == []
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_language_selector_works_by_keyboard_and_touch_width(visit: Any, server: Served, viewport: dict) -> None:
+    v = visit("/fr/privacy/#your-rights", viewport=viewport)
+    button = v.page.locator(".md-select > button")
+    button.focus()
+    link = v.page.locator('a.md-select__link[hreflang="en"]')
+    link.focus()  # the list opens with focus inside it (Material's :focus-within)
+    assert link.is_visible()
+    v.page.keyboard.press("Enter")
+    v.page.wait_for_url(server.url("/privacy/#your-rights"))
+
+
+def _switch_language(page: Any, lang: str) -> None:
+    page.locator(".md-select > button").hover()
+    page.locator(f'a.md-select__link[hreflang="{lang}"]').click()
+
+
+# -----------------------------------------------------------------------------
+# 5. Search: the page's language only, best match first
+# -----------------------------------------------------------------------------
+
+SEARCHES = [
+    # language, page searched from, query, the best match expected
+    ("fr", "fr/mail/setup/", "mots de passe", "fr/mail/passwords/"),
+    ("fr", "fr/", "serveurs", None),  # an inflected form: the French stemmer finds "serveur"
+    ("fr", "fr/privacy/", "Infomaniak", None),
+    ("en", "mail/setup/", "passwords", "mail/passwords/"),
+    ("en", "privacy/", "servers", None),
+    ("en", "", "Infomaniak", None),
+]
+
+
+@pytest.mark.parametrize(("lang", "start", "query", "best"), SEARCHES, ids=lambda v: page_id(v) if v else "-")
+def test_search_lists_pages_of_its_language_only(
+    visit: Any, server: Served, lang: str, start: str, query: str, best: str | None
+) -> None:
+    v = visit(f"/{start}")
+    results = _search(v.page, query)
+    assert results, f"no result for {query!r}"
+    paths = [urlsplit(r).path for r in results]
+    if lang == "en":
+        assert not [p for p in paths if p.startswith("/fr/")], f"French results for {query!r}"
+    else:
+        assert all(p.startswith(f"/{lang}/") for p in paths), f"results outside /{lang}/: {paths}"
+    if best:
+        assert paths[0] == f"/{best}", f"best match for {query!r}"
+    assert v.errors == []
+
+
+def _search(page: Any, query: str) -> list[str]:
+    """Open the search, type like a person, return the result pages' URLs (best first)."""
+    button = page.locator('label.md-header__button[for="__search"]')
+    if button.is_visible():  # phone: the magnifier opens the search; desktop: the field is there
+        button.click()
+    field = page.locator("input.md-search__input")
+    field.click()
+    field.press_sequentially(query, delay=20)
+    items = page.locator(".md-search-result__item > a.md-search-result__link")
+    try:
+        items.first.wait_for(state="attached", timeout=10_000)
+    except Exception:  # noqa: BLE001 - no result is an answer too
+        return []
+    return items.evaluate_all("links => links.map(a => a.href.split('#')[0])")
+
+
+# -----------------------------------------------------------------------------
+# 6. Deep links: a heading in view, a content tab selected
+# -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_deep_link_shows_the_heading(visit: Any, lang: str, viewport: dict) -> None:
+    v = visit(f"/{prefix(lang)}mail/setup/#smtp", viewport=viewport)
+    heading = v.page.locator("h2#smtp, h3#smtp")
+    assert heading.count() == 1
+    v.page.wait_for_timeout(300)
+    box = heading.bounding_box()
+    header = v.page.locator("header.md-header").bounding_box()
+    assert box is not None and header is not None
+    # In view, and not hidden under the sticky header.
+    assert header["y"] + header["height"] <= box["y"] + 1, "heading under the header"
+    assert box["y"] + box["height"] <= viewport["height"], "heading below the fold"
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_link_to_a_content_tab_selects_it(visit: Any, lang: str) -> None:
+    v = visit(f"/{prefix(lang)}mail/setup/#clients-thunderbird")
+    tab = v.page.locator("input#clients-thunderbird")
+    assert tab.count() == 1, "no content tab with id clients-thunderbird"
+    assert tab.is_checked()
+    label = v.page.locator('label[for="clients-thunderbird"]')
+    assert label.is_visible()
+    assert "Thunderbird" in label.inner_text()
+    # The tab's panel is the one shown.
+    tabbed = tab.locator("xpath=..")
+    index = tabbed.locator("> input").evaluate_all("inputs => inputs.findIndex(i => i.id === 'clients-thunderbird')")
+    panel = tabbed.locator("> .tabbed-content > .tabbed-block").nth(index)
+    assert panel.is_visible()
+
+
+# -----------------------------------------------------------------------------
+# 7. Search engines and sharing (from the built HTML, no browser needed)
+# -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("lang", "path"), ALL_PAGES, ids=page_id)
+def test_page_has_description_canonical_and_alternates(site: Path, lang: str, path: str) -> None:
+    html = soup(site, lang, path)
+    description = html.find("meta", attrs={"name": "description"})
+    assert description is not None
+    assert description["content"].strip() == _front_matter_description(lang, path)
+    canonical = html.find("link", rel="canonical")
+    assert canonical is not None and canonical["href"] == f"{SITE_URL}{prefix(lang)}{path}"
+    alternates = {link["hreflang"]: link["href"] for link in html.find_all("link", rel="alternate", hreflang=True)}
+    assert alternates == {
+        "en": f"{SITE_URL}{path}",
+        "fr": f"{SITE_URL}fr/{path}",
+        "x-default": f"{SITE_URL}{path}",
+    }
+
+
+def test_descriptions_are_in_each_language(site: Path) -> None:
+    for path in PAGES:
+        en, fr = (_front_matter_description(lang, path) for lang in LANGUAGES)
+        assert en != fr, f"{path or 'home'}: the same description in English and French"
+
+
+def test_sitemap_lists_both_languages(site: Path) -> None:
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
+    root = ET.parse(site / "sitemap.xml").getroot()
+    entries = {
+        url.findtext("s:loc", namespaces=ns): {
+            link.get("hreflang"): link.get("href") for link in url.findall("x:link", ns)
+        }
+        for url in root.findall("s:url", ns)
+    }
+    for lang in LANGUAGES:
+        for path in PAGES:
+            loc = f"{SITE_URL}{prefix(lang)}{path}"
+            assert loc in entries, f"{loc} is not a <loc> of sitemap.xml"
+            assert entries[loc].get("en") == f"{SITE_URL}{path}"
+            assert entries[loc].get("fr") == f"{SITE_URL}fr/{path}"
+
+
+def _front_matter_description(lang: str, path: str) -> str:
+    stem = path.rstrip("/") or "index"
+    source = ROOT / "docs" / (f"{stem}.md" if lang == "en" else f"{stem}.{lang}.md")
+    match = re.match(r"---\n(.*?)\n---\n", source.read_text(encoding="utf-8"), re.S)
+    assert match, f"{source.relative_to(ROOT)}: no front matter"
+    description = (yaml.safe_load(match.group(1)) or {}).get("description")
+    assert description, f"{source.relative_to(ROOT)}: no description in the front matter"
+    return " ".join(str(description).split())
