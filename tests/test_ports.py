@@ -82,7 +82,8 @@ def test_standard_ports_table(site: Path, lang: str) -> None:
     headers = [th.get_text(strip=True) for th in page.select(".mdx-ports thead th")]
     assert ("Sécurité" if lang == "fr" else "Security") in headers
     status = {"en": "Not for mail programs", "fr": "Pas pour les logiciels de messagerie"}[lang]
-    assert page.select_one("#port-smtp-relay").get_text(" ", strip=True).endswith(status)
+    assert page.select_one("#port-smtp-relay .mdx-ports__status").get_text(strip=True) == status
+    assert page.select_one("#port-smtp-relay a[href$='rfc5321']")
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
