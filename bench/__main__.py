@@ -79,6 +79,7 @@ def _weights(site: Path) -> dict[str, Any]:
                 "url": load.url,
                 "bytes_gzip": load.bytes,
                 "requests": load.requests,
+                "search_bytes_gzip": load.search_bytes,
                 "within_budget": load.bytes <= FIRST_LOAD_BUDGET,
                 "files": load.files,
                 "missing": load.missing,
@@ -116,9 +117,9 @@ def _print(report: dict[str, Any]) -> None:
     weights = report["weights"]
     print(f"\nFirst load of each page, empty cache (gzip; budget {weights['first_load_budget'] / 1000:.0f} KB)")
     _table(
-        ("page", "KB", "requests", ""),
-        [(p["url"], f"{p['bytes_gzip'] / 1000:.1f}", str(p["requests"]), "" if p["within_budget"] else "OVER")
-         for p in weights["pages"]],
+        ("page", "KB", "requests", "of which search KB", ""),
+        [(p["url"], f"{p['bytes_gzip'] / 1000:.1f}", str(p["requests"]), f"{p['search_bytes_gzip'] / 1000:.1f}",
+          "" if p["within_budget"] else "OVER") for p in weights["pages"]],
     )
     print("\nPDFs")
     _table(("file", "KB"), [(p["path"], f"{p['bytes'] / 1000:.1f}") for p in weights["pdfs"]])

@@ -33,10 +33,15 @@ class Load:
     url: str  # the page's URL path, e.g. /fr/mail/setup/
     files: dict[str, int] = field(default_factory=dict)  # URL path -> bytes over the wire
     missing: list[str] = field(default_factory=list)  # URL paths the site does not have
+    search: set[str] = field(default_factory=set)  # URL paths of the search worker, index and stemmers
 
     @property
     def bytes(self) -> int:
         return sum(self.files.values())
+
+    @property
+    def search_bytes(self) -> int:
+        return sum(size for url, size in self.files.items() if url in self.search)
 
     @property
     def requests(self) -> int:
@@ -66,8 +71,9 @@ def first_load(site: Path, page: Path) -> Load:
     url = page_url(site, page)
     html = page.read_text(encoding="utf-8")
     load = Load(url)
-    queue = [url, *(urljoin(url, ref) for ref in _references(html))]
-    queue += _search_files(site, url, html)
+    search = _search_files(site, url, html)
+    load.search = {urlsplit(ref).path for ref in search}
+    queue = [url, *(urljoin(url, ref) for ref in _references(html)), *search]
     while queue:
         ref = urlsplit(queue.pop(0)).path
         if ref in load.files or ref in load.missing:
