@@ -349,7 +349,7 @@ STRINGS: dict[str, dict[str, str]] = {
     # The box on the mail setup page.
     "offer.title": {
         "en": "Set up Mail in one tap",
-        "fr": "Configurer Mail en une fois",
+        "fr": "Configurer Mail automatiquement",
     },
     "offer.link": {
         "en": "Download the mail profile",
@@ -359,9 +359,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Installing the profile adds a mail account with our servers and ports already filled in, and your "
         "device asks for your email address and password; to remove the account, remove the profile in "
         "**{ios}** (iPhone, iPad) or **{macos}** (Mac; before macOS 15: **{macos_old}**).",
-        "fr": "Installer le profil ajoute un compte de messagerie avec nos serveurs et ports déjà remplis, et "
-        "l'appareil vous demande votre adresse e-mail et votre mot de passe ; pour retirer le compte, supprimez "
-        "le profil dans **{ios}** (iPhone, iPad) ou **{macos}** (Mac ; avant macOS 15 : **{macos_old}**).",
+        "fr": "Le profil crée le compte avec nos serveurs et nos ports déjà réglés : à l'installation, l'appareil "
+        "vous demande simplement votre adresse e-mail et votre mot de passe. Pour retirer le compte, il suffit de "
+        "supprimer le profil dans **{ios}** (iPhone, iPad) ou **{macos}** (Mac ; avant macOS 15 : **{macos_old}**).",
     },
     # Inside the profile, shown by the device while installing.
     "profile.name": {
