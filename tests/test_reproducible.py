@@ -29,6 +29,19 @@ def tree(root: Path) -> dict[str, bytes]:
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
 
+def head() -> str:
+    return subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+
+
+HEAD_AT_START = head()
+
+
+def moved() -> str:
+    """A note when a commit landed during the session: the two builds are then of different commits."""
+    now = head()
+    return f" (HEAD moved from {HEAD_AT_START[:7]} to {now[:7]} during the session: run again)" if now != HEAD_AT_START else ""
+
+
 def last_commit_epoch() -> str:
     return subprocess.run(
         ["git", "log", "-1", "--format=%ct"], cwd=ROOT, capture_output=True, text=True, check=True
@@ -66,7 +79,7 @@ def test_two_builds_give_byte_identical_trees(site: Path, tmp_path: Path) -> Non
     first, second = tree(site), tree(other)
     assert sorted(first) == sorted(second)
     different = [name for name in first if first[name] != second[name]]
-    assert different == [], f"files that differ between two builds of the same sources: {different}"
+    assert different == [], f"files that differ between two builds of the same sources: {different}{moved()}"
     # Every kind of output took part in the comparison.
     for expected in (".htaccess", "sitemap.xml", "sitemap.xml.gz", "search/search_index.json",
                      "fr/search/search_index.json", "pdf/artelabs-support-en.pdf", "fr/pdf/artelabs-support-fr.pdf",
@@ -92,7 +105,7 @@ def test_the_site_is_dated_by_source_date_epoch(site: Path) -> None:
 
     epoch = int(os.environ["SOURCE_DATE_EPOCH"])
     if EPOCH_GIVEN is None:
-        assert epoch == int(last_commit_epoch()), "SOURCE_DATE_EPOCH was not set: the last commit's date is the default"
+        assert epoch == int(last_commit_epoch()), f"SOURCE_DATE_EPOCH was not set: the last commit's date is the default{moved()}"
     date = datetime.fromtimestamp(epoch, timezone.utc)
     sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
     assert f"<lastmod>{date:%Y-%m-%d}</lastmod>" in sitemap
