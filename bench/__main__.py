@@ -27,7 +27,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, default=ROOT / "bench-report.json", help="report (bench-report.json)")
     args = parser.parse_args(argv)
 
-    report: dict[str, Any] = {"machine": f"{platform.machine()}, {os.cpu_count()} CPU, Python {platform.python_version()}"}
+    machine = f"{platform.machine()}, {os.cpu_count()} CPU, Python {platform.python_version()}"
+    report: dict[str, Any] = {"machine": machine}
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
         site = args.site
         if site is None:
@@ -97,7 +98,7 @@ def _weights(site: Path) -> dict[str, Any]:
 
 
 def _lang(url: str) -> str:
-    """"" for the default language, else the URL's first segment ("fr")."""
+    """The language prefix of a URL ("fr"), or "" for the default language."""
     first = url.strip("/").split("/")[0]
     return first if len(first) == 2 else ""
 
@@ -109,25 +110,45 @@ def _print(report: dict[str, Any]) -> None:
         rows = [
             ("full build (mkdocs build, PDFs included)", f"{build['full_s']:.2f} s", ""),
             ("HTML-only build (ARTELABS_PDF=0)", f"{build['html_only_s']:.2f} s", ""),
-            ("PDF step (full - HTML only)", f"{build['pdf_step_s']:.2f} s", f"{build['pdf_step_share']:.0%} of the full build"),
+            (
+                "PDF step (full - HTML only)",
+                f"{build['pdf_step_s']:.2f} s",
+                f"{build['pdf_step_share']:.0%} of the full build",
+            ),
         ]
         for name, seconds in build["hooks_s"].items():
-            rows.append((f"  {name} (its events)", f"{seconds:.3f} s", f"{build['hooks_share'][name]:.1%} of the build"))
+            share = f"{build['hooks_share'][name]:.1%} of the build"
+            rows.append((f"  {name} (its events)", f"{seconds:.3f} s", share))
         _table(("", "time", "share"), rows)
     weights = report["weights"]
     print(f"\nFirst load of each page, empty cache (gzip; budget {weights['first_load_budget'] / 1000:.0f} KB)")
     _table(
         ("page", "KB", "requests", "of which search KB", ""),
-        [(p["url"], f"{p['bytes_gzip'] / 1000:.1f}", str(p["requests"]), f"{p['search_bytes_gzip'] / 1000:.1f}",
-          "" if p["within_budget"] else "OVER") for p in weights["pages"]],
+        [
+            (
+                p["url"],
+                f"{p['bytes_gzip'] / 1000:.1f}",
+                str(p["requests"]),
+                f"{p['search_bytes_gzip'] / 1000:.1f}",
+                "" if p["within_budget"] else "OVER",
+            )
+            for p in weights["pages"]
+        ],
     )
     print("\nPDFs")
     _table(("file", "KB"), [(p["path"], f"{p['bytes'] / 1000:.1f}") for p in weights["pdfs"]])
     print(f"\nSearch index per language (budget {weights['search_index_budget'] / 1000:.0f} KB gzip)")
     _table(
         ("file", "KB", "KB gzip", ""),
-        [(i["path"], f"{i['bytes'] / 1000:.1f}", f"{i['bytes_gzip'] / 1000:.1f}", "" if i["within_budget"] else "OVER")
-         for i in weights["search_indexes"]],
+        [
+            (
+                i["path"],
+                f"{i['bytes'] / 1000:.1f}",
+                f"{i['bytes_gzip'] / 1000:.1f}",
+                "" if i["within_budget"] else "OVER",
+            )
+            for i in weights["search_indexes"]
+        ],
     )
 
 

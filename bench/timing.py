@@ -38,7 +38,11 @@ def run_build(site_dir: Path, *, pdf: bool, config_file: Path = ROOT / "mkdocs.y
     start = time.perf_counter()
     result = subprocess.run(
         [sys.executable, "-m", "bench.timing", str(site_dir), str(config_file)],
-        cwd=ROOT, env=env, capture_output=True, text=True, check=False,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     wall = time.perf_counter() - start
     if result.returncode != 0:
@@ -69,7 +73,7 @@ def _time_hooks(config: Any, spent: dict[str, float]) -> None:
     """Wrap every event function of every hook (hooks: in mkdocs.yml) with a timer."""
     plugins = config.plugins
     hooks = set(config.hooks)
-    for name, methods in plugins.events.items():
+    for methods in plugins.events.values():
         for i, method in enumerate(methods):
             origin = plugins._event_origins.get(method)
             if origin in hooks:

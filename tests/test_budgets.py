@@ -32,8 +32,11 @@ def error_page(site: Path, lang: str) -> Path:
     return site / ("" if lang == "en" else lang) / "404.html"
 
 
-@pytest.mark.parametrize(("lang", "path"), [*ALL_PAGES, *((lang, "404") for lang in LANGUAGES)],
-                         ids=[*IDS, *(f"{lang}-404" for lang in LANGUAGES)])
+@pytest.mark.parametrize(
+    ("lang", "path"),
+    [*ALL_PAGES, *((lang, "404") for lang in LANGUAGES)],
+    ids=[*IDS, *(f"{lang}-404" for lang in LANGUAGES)],
+)
 def test_first_load_within_budget(site: Path, lang: str, path: str) -> None:
     page = error_page(site, lang) if path == "404" else page_path(site, lang, path)
     load = first_load(site, page)

@@ -315,7 +315,9 @@ def test_fingerprinted_assets_are_cached_for_a_year(apache: Apache, site: Path) 
         assert "immutable" in cache and f"max-age={YEAR}" in cache, (asset.name, cache)
 
 
-@pytest.mark.parametrize("path", ["/", "/fr/mail/ports/", "/assets/stylesheets/extra.css", "/fr/search/search_index.json"])
+@pytest.mark.parametrize(
+    "path", ["/", "/fr/mail/ports/", "/assets/stylesheets/extra.css", "/fr/search/search_index.json"]
+)
 def test_pages_and_plain_files_are_cached_briefly(apache: Apache, path: str) -> None:
     """A publication shows within minutes: pages are revalidated, unhashed files kept at most an hour."""
     _, headers, _ = apache.get(path)
@@ -339,7 +341,8 @@ def test_directories_redirect_and_do_not_list(apache: Apache) -> None:
 WATCH_VIOLATIONS = """
 window.__violations = [];
 document.addEventListener("securitypolicyviolation", (e) => {
-  window.__violations.push(`${e.violatedDirective} blocked ${e.blockedURI || "inline"} in ${e.sourceFile}:${e.lineNumber}`);
+  const where = `${e.sourceFile}:${e.lineNumber}`;
+  window.__violations.push(`${e.violatedDirective} blocked ${e.blockedURI || "inline"} in ${where}`);
 });
 """
 

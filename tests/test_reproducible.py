@@ -7,6 +7,7 @@ hooks/i18n_fixes.py sets to the last commit's date when it is not set.
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import os
 import random
@@ -29,17 +30,29 @@ def tree(root: Path) -> dict[str, bytes]:
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
 
-def head() -> str:
-    return subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+def sources() -> str:
+    """The state of the checkout: HEAD, and the content of changed and untracked files."""
+
+    def git(*args: str) -> str:
+        return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True).stdout
+
+    untracked = git("ls-files", "--others", "--exclude-standard", "-z").split("\0")
+    digest = hashlib.sha256(git("rev-parse", "HEAD").encode() + git("diff", "HEAD").encode())
+    for name in sorted(filter(None, untracked)):
+        path = ROOT / name
+        digest.update(name.encode() + (path.read_bytes() if path.is_file() else b""))
+    return git("rev-parse", "--short", "HEAD").strip() + ":" + digest.hexdigest()[:12]
 
 
-HEAD_AT_START = head()
+SOURCES_AT_START = sources()
 
 
 def moved() -> str:
-    """A note when a commit landed during the session: the two builds are then of different commits."""
-    now = head()
-    return f" (HEAD moved from {HEAD_AT_START[:7]} to {now[:7]} during the session: run again)" if now != HEAD_AT_START else ""
+    """A note when the sources changed during the session (a commit or an edit landed in this checkout)."""
+    now = sources()
+    if now == SOURCES_AT_START:
+        return ""
+    return f" (the sources changed during the session, {SOURCES_AT_START} -> {now}: run again)"
 
 
 def last_commit_epoch() -> str:
@@ -81,9 +94,17 @@ def test_two_builds_give_byte_identical_trees(site: Path, tmp_path: Path) -> Non
     different = [name for name in first if first[name] != second[name]]
     assert different == [], f"files that differ between two builds of the same sources: {different}{moved()}"
     # Every kind of output took part in the comparison.
-    for expected in (".htaccess", "sitemap.xml", "sitemap.xml.gz", "search/search_index.json",
-                     "fr/search/search_index.json", "pdf/artelabs-support-en.pdf", "fr/pdf/artelabs-support-fr.pdf",
-                     "mail/artelabs-mail.mobileconfig", "fr/mail/artelabs-mail.mobileconfig"):
+    for expected in (
+        ".htaccess",
+        "sitemap.xml",
+        "sitemap.xml.gz",
+        "search/search_index.json",
+        "fr/search/search_index.json",
+        "pdf/artelabs-support-en.pdf",
+        "fr/pdf/artelabs-support-fr.pdf",
+        "mail/artelabs-mail.mobileconfig",
+        "fr/mail/artelabs-mail.mobileconfig",
+    ):
         assert expected in first, f"{expected} is not built"
 
 
@@ -105,7 +126,8 @@ def test_the_site_is_dated_by_source_date_epoch(site: Path) -> None:
 
     epoch = int(os.environ["SOURCE_DATE_EPOCH"])
     if EPOCH_GIVEN is None:
-        assert epoch == int(last_commit_epoch()), f"SOURCE_DATE_EPOCH was not set: the last commit's date is the default{moved()}"
+        default = int(last_commit_epoch())
+        assert epoch == default, f"SOURCE_DATE_EPOCH was not set: the last commit's date is the default{moved()}"
     date = datetime.fromtimestamp(epoch, timezone.utc)
     sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
     assert f"<lastmod>{date:%Y-%m-%d}</lastmod>" in sitemap
