@@ -21,6 +21,7 @@ file, the key and what was expected.
 from __future__ import annotations
 
 import html
+import json
 import logging
 import re
 from pathlib import Path
@@ -43,6 +44,7 @@ BLOCK = re.compile(r"^(?P<indent>[ \t]*)<!--\s*ports:(?P<body>(?:table|diagram)\
 
 _data: dict[str, Any] = {}
 _env: Environment | None = None
+_loaded: tuple[Any, ...] = ()  # what _data and _env were made from (files' mtimes, overrides folder)
 
 
 # -----------------------------------------------------------------------------
@@ -51,12 +53,22 @@ _env: Environment | None = None
 
 
 def on_config(config: MkDocsConfig, **kwargs: Any) -> None:
-    """Load and check the data file, once per build pass."""
-    global _env
+    """Load and check the data file, once per build.
+
+    mkdocs-static-i18n runs one pass per language, each calling on_config:
+    the second pass reuses what the first loaded unless a file changed
+    (`mkdocs serve` keeps this module between rebuilds).
+    """
+    global _env, _loaded
     root = Path(config.config_file_path).parent
+    paths = (root / DATA_FILE, root / SCHEMA_FILE)
+    key = (*(path.stat().st_mtime_ns if path.exists() else None for path in paths), config.theme.custom_dir)
+    if key == _loaded:
+        return
     _data.clear()
-    _data.update(load(root / DATA_FILE, root / SCHEMA_FILE, name=DATA_FILE))
+    _data.update(load(*paths, name=DATA_FILE))
     _env = config.theme.get_env().overlay(autoescape=True)
+    _loaded = key
 
 
 def on_files(files: Files, *, config: MkDocsConfig, **kwargs: Any) -> None:
@@ -65,7 +77,11 @@ def on_files(files: Files, *, config: MkDocsConfig, **kwargs: Any) -> None:
         markdown = file.content_string
         if "ports:" in markdown:
             lang = getattr(file, "locale", None) or config.theme.get("language") or "en"
-            _substitute(markdown, lang, f"docs/{file.src_uri}")
+            source = f"docs/{file.src_uri}"
+            for match in BLOCK.finditer(markdown):
+                render(match.group("body"), lang, source, indent=match.group("indent"), check_only=True)
+            for match in MARKER.finditer(BLOCK.sub("", markdown)):
+                render(match.group("body"), lang, source, check_only=True)
 
 
 def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: Files, **kwargs: Any) -> str | None:
@@ -87,12 +103,12 @@ def load(path: Path, schema_path: Path, *, name: str = DATA_FILE) -> dict[str, A
     except OSError as error:
         raise PluginError(f"{name}: cannot be read ({error.strerror})") from None
     try:
-        data = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 (safe loader subclass)
+        data = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 (a safe loader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         where = f"line {mark.line + 1}" if mark else "somewhere"
         raise PluginError(f"{name}: {where}: YAML syntax error: {error.problem or error.context}") from None
-    schema = yaml.safe_load(schema_path.read_text(encoding="utf-8"))
+    schema = json.loads(schema_path.read_text(encoding="utf-8"))
     validator = jsonschema.Draft202012Validator(schema)
     error = jsonschema.exceptions.best_match(validator.iter_errors(data))
     if error is not None:
@@ -108,7 +124,7 @@ def load(path: Path, schema_path: Path, *, name: str = DATA_FILE) -> dict[str, A
     return data
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
+class _UniqueKeyLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml's parser when present
     """A safe loader that refuses a key written twice in one mapping."""
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
@@ -158,7 +174,7 @@ def _substitute(markdown: str, lang: str, source: str) -> str:
     return MARKER.sub(lambda m: render(m.group("body"), lang, source), markdown)
 
 
-def render(body: str, lang: str, source: str, *, indent: str | None = None) -> str:
+def render(body: str, lang: str, source: str, *, indent: str | None = None, check_only: bool = False) -> str:
     """The content for one marker body, e.g. 'table mail' or 'imap.port'.
 
     Tables and the diagram stand alone on their line (`indent` is then the
@@ -168,6 +184,8 @@ def render(body: str, lang: str, source: str, *, indent: str | None = None) -> s
     block = (words[:1] == ["table"] and len(words) == 2 and words[1] in TABLES) or words == ["diagram"]
     if block and indent is None:
         raise PluginError(f"{source}: marker '<!-- ports:{body} -->' must stand alone on its line")
+    if block and check_only:
+        return ""
     if block:
         name, rows = ("ports-diagram.html", []) if words == ["diagram"] else (
             f"ports-table-{TABLES[words[1]]}.html", ROWS[words[1]](_data))
