@@ -1,16 +1,11 @@
 """Write one PDF of the whole site per language, with WeasyPrint.
 
-mkdocs-static-i18n runs one build pass per language. In each pass this hook
-keeps the pages' rendered Markdown (`on_post_page`) and the navigation
-(`on_nav`), then in that pass's `on_post_build` renders `overrides/pdf/`
-(cover, table of contents, every page in navigation order) into
-
-    /pdf/artelabs-support-en.pdf      /fr/pdf/artelabs-support-fr.pdf
-
-Before rendering, the pages are made printable: every content tab is shown
-under its label, `<details>` are open, ids get the page's slug as a prefix
-and links between pages jump inside the PDF. Dates come from
-SOURCE_DATE_EPOCH, so the same sources give the same bytes.
+mkdocs-static-i18n runs one build pass per language. Each pass keeps its
+navigation and rendered pages, then renders `overrides/pdf/` (cover,
+contents, every page in navigation order) into /pdf/artelabs-support-en.pdf
+and /fr/pdf/artelabs-support-fr.pdf: every content tab under its label,
+`<details>` open, ids prefixed with the page's slug, links between pages
+inside the PDF. Dated from SOURCE_DATE_EPOCH: same sources, same bytes.
 
 `mkdocs serve` skips the PDFs unless ARTELABS_PDF=1; ARTELABS_PDF=0 skips
 them in `mkdocs build` too (the HTML-only build of the benchmark).
@@ -19,14 +14,15 @@ them in `mkdocs build` too (the HTML-only build of the benchmark).
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import os
 import subprocess
-from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+import yaml
 from jinja2 import Environment
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -41,22 +37,15 @@ TEMPLATE = "pdf/document.html"
 STYLESHEET = "pdf/print.css"
 SVG_STYLESHEET = "pdf/svg.css"  # WeasyPrint draws an inline <svg> with its own <style> only
 SVG = "{http://www.w3.org/2000/svg}"
-# Where each language's PDF goes, relative to the site root.
-OUTPUT = {"en": "pdf/artelabs-support-en.pdf", "fr": "fr/pdf/artelabs-support-fr.pdf"}
+STRINGS_FILE = "overrides/pdf/strings.yml"
+OUTPUT = {"en": "pdf/artelabs-support-en.pdf", "fr": "fr/pdf/artelabs-support-fr.pdf"}  # in the site
 LOCAL = "https://pdf.invalid/"  # a base to resolve the site's relative links against
 
-
-@dataclass
-class _Pass:
-    """What one language pass collects."""
-
-    nav: Navigation | None = None
-    pages: dict[str, Page] = field(default_factory=dict)  # page.url -> page (content rendered)
-
-
 _enabled = True
-_passes: dict[str, _Pass] = {}
+_passes: dict[str, tuple[Navigation, dict[str, Page]]] = {}  # lang -> (nav, {page.url: page})
+_running: list[tuple[str, Any]] = []  # (target, process): PDFs rendering while the next language builds
 _version = ""
+STRINGS: dict[str, dict[str, Any]] = {}  # lang -> key -> text, from STRINGS_FILE
 
 
 # -----------------------------------------------------------------------------
@@ -69,7 +58,10 @@ def on_startup(*, command: str, **kwargs: Any) -> None:
     global _enabled, _version
     setting = os.environ.get(ENV_VAR, "")
     _enabled = setting == "1" if command == "serve" else setting != "0"
-    _version = _git_version(Path(__file__).parent.parent)
+    root = Path(__file__).parent.parent
+    _version = _git_version(root)
+    STRINGS.clear()
+    STRINGS.update(_strings(root / STRINGS_FILE))
 
 
 def on_files(files: Files, *, config: MkDocsConfig, **kwargs: Any) -> Files | None:
@@ -81,7 +73,7 @@ def on_files(files: Files, *, config: MkDocsConfig, **kwargs: Any) -> Files | No
 
 def on_nav(nav: Navigation, *, config: MkDocsConfig, files: Files, **kwargs: Any) -> None:
     """A new pass begins: keep its navigation, in the pass's language."""
-    _passes[_language(config)] = _Pass(nav=nav)
+    _passes[_language(config)] = (nav, {})
 
 
 def on_env(env: Environment, *, config: MkDocsConfig, files: Files, **kwargs: Any) -> None:
@@ -92,21 +84,26 @@ def on_env(env: Environment, *, config: MkDocsConfig, files: Files, **kwargs: An
 
 def on_post_page(output: str, *, page: Page, config: MkDocsConfig, **kwargs: Any) -> None:
     if _enabled:
-        _passes[_language(config)].pages[page.url] = page
+        _passes[_language(config)][1][page.url] = page
 
 
 def on_post_build(*, config: MkDocsConfig, **kwargs: Any) -> None:
-    """Render this pass's language (runs before mkdocs-static-i18n starts the next one)."""
+    """Render this pass's language: in a forked process while the next language builds, if one follows."""
     if not _enabled:
         return
     lang = _language(config)
-    collected = _passes.pop(lang, None)
-    if collected is None or collected.nav is None:
+    if lang not in _passes:
         return
-    target = Path(config.site_dir) / OUTPUT[lang]
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(render_pdf(collected, lang, config))
-    log.info("PDF %s: %d pages of text, %d KB", OUTPUT[lang], len(collected.pages), target.stat().st_size // 1024)
+    job = prepare(*_passes.pop(lang), lang, config)
+    if lang != _last_language(config) and "fork" in multiprocessing.get_all_start_methods():
+        _running.append(_in_background(job))  # on the other core, while the next language builds
+        return
+    write_pdf(job)
+    while _running:  # the last pass waits for the others; one that failed stops the build here
+        target, process = _running.pop(0)
+        process.join()
+        if process.exitcode:
+            raise PluginError(f"hooks/pdf.py: {target}: not written (exit code {process.exitcode}, error above)")
 
 
 # -----------------------------------------------------------------------------
@@ -114,13 +111,9 @@ def on_post_build(*, config: MkDocsConfig, **kwargs: Any) -> None:
 # -----------------------------------------------------------------------------
 
 
-def render_pdf(collected: _Pass, lang: str, config: MkDocsConfig) -> bytes:
-    """The whole language as one PDF document (bytes)."""
-    import weasyprint  # imported here: `mkdocs serve` without PDFs does not pay for it
-
-    assert collected.nav is not None
-    entries = [_entry(item, collected, lang) for item in collected.nav.items]
-    entries = [entry for entry in entries if entry]
+def prepare(nav: Navigation, pages: dict[str, Page], lang: str, config: MkDocsConfig) -> dict[str, Any]:
+    """Everything WeasyPrint needs, as plain values: the document's HTML, styles, where to write."""
+    entries = [_entry(item, pages) for item in nav.items]
     env = config.theme.get_env().overlay(autoescape=True)
     epoch = int(os.environ.get("SOURCE_DATE_EPOCH") or datetime.now(timezone.utc).timestamp())
     date = datetime.fromtimestamp(epoch, timezone.utc)
@@ -132,14 +125,47 @@ def render_pdf(collected: _Pass, lang: str, config: MkDocsConfig) -> bytes:
         date=date,
         date_text=f"{date.day} {STRINGS[lang]['months'][date.month - 1]} {date.year}",
         version=_version or "—",
-        entries=entries,
+        entries=[entry for entry in entries if entry],
     )
-    site = Path(config.site_dir)
-    document = weasyprint.HTML(string=source, base_url=site.as_uri() + "/", url_fetcher=_local_fetcher(site))
-    slugs = {page.url: _slug(page.url) for page in collected.pages.values()}
-    make_printable(document.etree_element, slugs, config.site_url or "/", _source(env, SVG_STYLESHEET))
-    css = weasyprint.CSS(string=_source(env, STYLESHEET))
-    return document.write_pdf(stylesheets=[css], pdf_identifier=f"artelabs-support-{lang}-{epoch}".encode())
+    return {
+        "source": source,
+        "site": Path(config.site_dir),
+        "target": OUTPUT[lang],
+        "slugs": {url: _slug(url) for url in pages},
+        "site_url": config.site_url or "/",
+        "css": _source(env, STYLESHEET),
+        "svg_css": _source(env, SVG_STYLESHEET),
+        "identifier": f"artelabs-support-{lang}-{epoch}".encode(),
+    }
+
+
+def write_pdf(job: dict[str, Any]) -> None:
+    """Render one language's document and write its PDF."""
+    import weasyprint  # imported here: `mkdocs serve` without PDFs does not pay for it
+
+    site: Path = job["site"]
+    document = weasyprint.HTML(string=job["source"], base_url=site.as_uri() + "/", url_fetcher=_local_fetcher(site))
+    # WeasyPrint's parsed tree, changed before layout: one parse, and inline <svg> stays SVG.
+    make_printable(document.etree_element, job["slugs"], job["site_url"], job["svg_css"])
+    pdf = document.write_pdf(stylesheets=[weasyprint.CSS(string=job["css"])], pdf_identifier=job["identifier"])
+    target = site / job["target"]
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(pdf)
+    log.info("PDF %s: %d KB", job["target"], len(pdf) // 1024)
+
+
+def _in_background(job: dict[str, Any]) -> tuple[str, Any]:
+    """A forked process writes the PDF (fork: nothing to pickle; a hook is no importable module)."""
+    def run() -> None:
+        try:
+            write_pdf(job)
+        except Exception as error:
+            log.error("%s: %s", job["target"], error)
+            raise SystemExit(1) from None
+
+    process = multiprocessing.get_context("fork").Process(target=run, daemon=True)
+    process.start()
+    return job["target"], process
 
 
 def make_printable(root: Any, slugs: dict[str, str], site_url: str, svg_css: str) -> None:
@@ -198,32 +224,18 @@ def _link_inside(article: Any, url: str, slugs: dict[str, str], site_url: str) -
             link.set("href", urljoin(site_url, path) + (f"#{target.fragment}" if target.fragment else ""))
 
 
-def _entry(item: Any, collected: _Pass, lang: str) -> dict[str, Any] | None:
+def _entry(item: Any, pages: dict[str, Page]) -> dict[str, Any] | None:
     """A navigation item as the template needs it: a section or a page."""
     if isinstance(item, Section):
-        children = [child for child in (_entry(c, collected, lang) for c in item.children) if child]
+        children = [child for child in (_entry(c, pages) for c in item.children) if child]
         return {"title": item.title, "children": children, "slug": f"section-{_slug(item.title)}"} if children else None
-    page = collected.pages.get(getattr(item, "url", None))
-    if page is None:
-        return None
-    if page.content is None:
-        raise PluginError(f"hooks/pdf.py: {page.file.src_uri}: page not rendered, expected its HTML for the PDF")
-    slug = _slug(page.url)
-    headings = [child for top in page.toc for child in (top.children if top.level == 1 else [top])]
-    return {
-        "title": page.title,
-        "url": page.url,
-        "slug": slug,
-        "content": page.content,
-        "has_h1": "<h1" in page.content,
-        "sections": [{"title": h.title, "href": f"#{slug}--{h.id}"} for h in headings],
-    }
+    page = pages.get(getattr(item, "url", None))
+    return page and {"title": page.title, "url": page.url, "slug": _slug(page.url), "content": page.content or ""}
 
 
 def _local_fetcher(site: Path) -> Any:
     """Images and styles from the built site only: the PDF never asks the network."""
     import weasyprint
-
     root = site.resolve().as_uri()
 
     def fetch(url: str, *args: Any, **kwargs: Any) -> Any:
@@ -239,8 +251,7 @@ def _local_fetcher(site: Path) -> Any:
 # -----------------------------------------------------------------------------
 
 
-def _source(env: Environment, name: str) -> str:
-    """A file of the theme folders (overrides/ first), as text."""
+def _source(env: Environment, name: str) -> str:  # a file of the theme folders, overrides/ first
     return env.loader.get_source(env, name)[0]  # type: ignore[union-attr]
 
 
@@ -249,10 +260,19 @@ def _language(config: MkDocsConfig) -> str:
     return i18n.current_language if i18n else "en"
 
 
+def _last_language(config: MkDocsConfig) -> str:
+    """The language whose pass ends the build (mkdocs-static-i18n builds the default one first)."""
+    i18n = config.plugins.get("i18n")
+    if i18n is None:
+        return "en"
+    others = [lang for lang in i18n.build_languages if lang != i18n.default_language]
+    return others[-1] if others else i18n.default_language
+
+
 def _language_name(config: MkDocsConfig, lang: str) -> str:
     i18n = config.plugins.get("i18n")
-    names = {language.locale: language.name for language in i18n.config.languages} if i18n else {}
-    return names.get(lang, lang)
+    names = [language.name for language in (i18n.config.languages if i18n else []) if language.locale == lang]
+    return names[0] if names else lang
 
 
 def _slug(url: str) -> str:
@@ -263,39 +283,18 @@ def _slug(url: str) -> str:
 
 def _git_version(repo: Path) -> str:
     """The commit the PDF was built from (tag if any), or "" outside a git checkout."""
+    command = ["git", "describe", "--tags", "--always", "--dirty"]
     try:
-        result = subprocess.run(
-            ["git", "describe", "--tags", "--always", "--dirty"],
-            cwd=repo, capture_output=True, text=True, check=True, timeout=10,
-        )
+        return subprocess.run(command, cwd=repo, capture_output=True, text=True, check=True, timeout=10).stdout.strip()
     except (OSError, subprocess.SubprocessError):
         return ""
-    return result.stdout.strip()
 
 
-# -----------------------------------------------------------------------------
-# Words of the PDF and of its link, in both languages
-# -----------------------------------------------------------------------------
-
-STRINGS: dict[str, dict[str, Any]] = {
-    "en": {
-        "download": "Download PDF",
-        "contents": "Contents",
-        "language": "Language",
-        "date": "Edition of",
-        "version": "Version",
-        "offline": "Offline copy of the support site",
-        "months": ["January", "February", "March", "April", "May", "June", "July", "August", "September",
-                   "October", "November", "December"],
-    },
-    "fr": {
-        "download": "Télécharger le PDF",
-        "contents": "Table des matières",
-        "language": "Langue",
-        "date": "Édition du",
-        "version": "Version",
-        "offline": "Copie hors ligne du site d'assistance",
-        "months": ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
-                   "octobre", "novembre", "décembre"],
-    },
-}
+def _strings(path: Path) -> dict[str, dict[str, Any]]:
+    """overrides/pdf/strings.yml ({key: {en, fr}}) as {lang: {key: text}}."""
+    table = yaml.safe_load(path.read_text(encoding="utf-8"))
+    languages = set().union(*(texts for texts in table.values()))
+    for key, texts in table.items():
+        if set(texts) != languages:
+            raise PluginError(f"overrides/pdf/strings.yml: {key}: expected a text in each of {sorted(languages)}")
+    return {lang: {key: texts[lang] for key, texts in table.items()} for lang in languages}
