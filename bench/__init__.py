@@ -11,5 +11,8 @@ below are also checked by tests/test_budgets.py on every test run.
 from __future__ import annotations
 
 # Bytes, gzip-compressed as the server sends them (100 KB = 100,000 bytes).
-FIRST_LOAD_BUDGET = 100_000  # everything one page loads on a first visit (empty cache)
+FIRST_LOAD_BUDGET = 100_000  # one page's first visit (empty cache): the page, its CSS, JS and icons
 SEARCH_INDEX_BUDGET = 100_000  # each language's search index
+# Material also starts its search at load (worker, index, stemmers): the search
+# index has its own budget above, and the whole first visit this one.
+FIRST_LOAD_WITH_SEARCH_BUDGET = 120_000

@@ -44,6 +44,11 @@ class Load:
         return sum(size for url, size in self.files.items() if url in self.search)
 
     @property
+    def page_bytes(self) -> int:
+        """What the page itself needs: everything but the search files."""
+        return self.bytes - self.search_bytes
+
+    @property
     def requests(self) -> int:
         return len(self.files)
 
