@@ -235,15 +235,16 @@ def _entry(item: Any, pages: dict[str, Page]) -> dict[str, Any] | None:
 
 def _local_fetcher(site: Path) -> Any:
     """Images and styles from the built site only: the PDF never asks the network."""
-    import weasyprint
-    root = site.resolve().as_uri()
+    from weasyprint.urls import URLFetcher
 
-    def fetch(url: str, *args: Any, **kwargs: Any) -> Any:
-        if not url.startswith(root + "/") and not url.startswith("data:"):
-            raise PluginError(f"hooks/pdf.py: {url}: not a file of the built site, expected no external resource")
-        return weasyprint.default_url_fetcher(url, *args, **kwargs)
+    class SiteFetcher(URLFetcher):
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            if not url.startswith(root) and not url.startswith("data:"):
+                raise ValueError(f"{url}: not a file of the built site, expected no external resource")
+            return super().fetch(url, headers)
 
-    return fetch
+    root = site.resolve().as_uri() + "/"
+    return SiteFetcher(allowed_protocols={"file", "data"}, fail_on_errors=True)
 
 
 # -----------------------------------------------------------------------------
