@@ -65,8 +65,9 @@ def on_startup(*, command: str, **kwargs: Any) -> None:
 
 
 def on_files(files: Files, *, config: MkDocsConfig, **kwargs: Any) -> Files | None:
-    """The print stylesheet lives in the theme folder: do not publish it."""
-    for file in [f for f in files if f.src_uri.startswith("pdf/") and not f.is_documentation_page()]:
+    """overrides/pdf/ (templates, styles, words) is in the theme folder: do not publish it."""
+    folder = os.path.join(config.theme.custom_dir or "", "pdf") + os.sep
+    for file in [f for f in files if (f.abs_src_path or "").startswith(folder)]:
         files.remove(file)
     return files
 
@@ -89,10 +90,8 @@ def on_post_page(output: str, *, page: Page, config: MkDocsConfig, **kwargs: Any
 
 def on_post_build(*, config: MkDocsConfig, **kwargs: Any) -> None:
     """Render this pass's language: in a forked process while the next language builds, if one follows."""
-    if not _enabled:
-        return
     lang = _language(config)
-    if lang not in _passes:
+    if not _enabled or lang not in _passes:
         return
     job = prepare(*_passes.pop(lang), lang, config)
     if lang != _last_language(config) and "fork" in multiprocessing.get_all_start_methods():

@@ -293,6 +293,12 @@ def test_pdf_is_under_2_mb(site: Path, lang: str) -> None:
     assert (site / PDF[lang]).stat().st_size < 2 * 1024 * 1024
 
 
+def test_pdf_templates_are_not_published(site: Path) -> None:
+    """overrides/pdf/ holds the PDF's templates, styles and words: only the PDFs are published."""
+    files = [path.relative_to(site) for path in site.rglob("*") if path.is_file()]
+    assert {path.as_posix() for path in files if "pdf" in path.parts} == set(PDF.values())
+
+
 def test_same_sources_give_the_same_bytes(tmp_path: Path) -> None:
     """Render twice from one snapshot of the sources (others may edit the checkout meanwhile)."""
     sources = tmp_path / "sources"
