@@ -1,14 +1,13 @@
 """Write one PDF of the whole site per language, with WeasyPrint.
 
 mkdocs-static-i18n runs one build pass per language. Each pass keeps its
-navigation and rendered pages, then renders `overrides/pdf/` (cover,
-contents, every page in navigation order) into /pdf/artelabs-support-en.pdf
-and /fr/pdf/artelabs-support-fr.pdf: every content tab under its label,
-`<details>` open, ids prefixed with the page's slug, links between pages
-inside the PDF. Dated from SOURCE_DATE_EPOCH: same sources, same bytes.
-
-`mkdocs serve` skips the PDFs unless ARTELABS_PDF=1; ARTELABS_PDF=0 skips
-them in `mkdocs build` too (the HTML-only build of the benchmark).
+navigation and pages, then renders `overrides/pdf/` (cover, contents, pages)
+into /pdf/artelabs-support-en.pdf or /fr/pdf/artelabs-support-fr.pdf: tabs
+unfolded, `<details>` open, ids prefixed with the page's slug, links between
+pages inside the PDF. Dated from SOURCE_DATE_EPOCH: same sources, same bytes.
+Workers forked before the HTML build render the PDFs on the other core.
+`mkdocs serve` skips the PDFs unless ARTELABS_PDF=1; `ARTELABS_PDF=0 mkdocs
+build` skips them too (the benchmark's HTML-only build).
 """
 
 from __future__ import annotations
@@ -39,10 +38,10 @@ SVG_STYLESHEET = "pdf/svg.css"  # WeasyPrint draws an inline <svg> with its own 
 SVG = "{http://www.w3.org/2000/svg}"
 STRINGS_FILE = "overrides/pdf/strings.yml"
 OUTPUT = {"en": "pdf/artelabs-support-en.pdf", "fr": "fr/pdf/artelabs-support-fr.pdf"}  # in the site
-LOCAL = "https://pdf.invalid/"  # a base to resolve the site's relative links against
 
 _enabled = True
 _passes: dict[str, tuple[Navigation, dict[str, Page]]] = {}  # lang -> (nav, {page.url: page})
+_workers: dict[str, tuple[Any, Any]] = {}  # lang -> (process, pipe), forked before the HTML build
 _running: list[tuple[str, Any]] = []  # (target, process): PDFs rendering while the next language builds
 _version = ""
 STRINGS: dict[str, dict[str, Any]] = {}  # lang -> key -> text, from STRINGS_FILE
@@ -88,21 +87,35 @@ def on_post_page(output: str, *, page: Page, config: MkDocsConfig, **kwargs: Any
         _passes[_language(config)][1][page.url] = page
 
 
+def on_pre_build(*, config: MkDocsConfig, **kwargs: Any) -> None:
+    """First pass: fork one worker per language; each imports WeasyPrint while the HTML builds."""
+    if _enabled and not _workers and "fork" in multiprocessing.get_all_start_methods():
+        _workers.update({lang: _fork_worker() for lang in _languages(config)})
+
+
 def on_post_build(*, config: MkDocsConfig, **kwargs: Any) -> None:
-    """Render this pass's language: in a forked process while the next language builds, if one follows."""
+    """Hand this pass's language to its worker (or render it here); the last pass waits for all."""
     lang = _language(config)
     if not _enabled or lang not in _passes:
         return
     job = prepare(*_passes.pop(lang), lang, config)
-    if lang != _last_language(config) and "fork" in multiprocessing.get_all_start_methods():
-        _running.append(_in_background(job))  # on the other core, while the next language builds
-        return
-    write_pdf(job)
-    while _running:  # the last pass waits for the others; one that failed stops the build here
+    if lang in _workers:
+        _workers[lang][1].send(job)
+        _running.append((job["target"], _workers.pop(lang)[0]))
+    else:
+        write_pdf(job)
+    while lang == _languages(config)[-1] and _running:  # one that failed stops the build here
         target, process = _running.pop(0)
         process.join()
         if process.exitcode:
             raise PluginError(f"hooks/pdf.py: {target}: not written (exit code {process.exitcode}, error above)")
+
+
+def on_build_error(**kwargs: Any) -> None:
+    for process in [process for process, _ in _workers.values()] + [process for _, process in _running]:
+        process.terminate()
+    _workers.clear()
+    _running.clear()
 
 
 # -----------------------------------------------------------------------------
@@ -120,7 +133,6 @@ def prepare(nav: Navigation, pages: dict[str, Page], lang: str, config: MkDocsCo
         lang=lang,
         t=STRINGS[lang],
         config=config,
-        language_name=_language_name(config, lang),
         date=date,
         date_text=f"{date.day} {STRINGS[lang]['months'][date.month - 1]} {date.year}",
         version=_version or "—",
@@ -141,9 +153,11 @@ def prepare(nav: Navigation, pages: dict[str, Page], lang: str, config: MkDocsCo
 def write_pdf(job: dict[str, Any]) -> None:
     """Render one language's document and write its PDF."""
     import weasyprint  # imported here: `mkdocs serve` without PDFs does not pay for it
+    from weasyprint.urls import URLFetcher
 
     site: Path = job["site"]
-    document = weasyprint.HTML(string=job["source"], base_url=site.as_uri() + "/", url_fetcher=_local_fetcher(site))
+    local = URLFetcher(allowed_protocols={"file", "data"}, fail_on_errors=True)  # never the network
+    document = weasyprint.HTML(string=job["source"], base_url=site.as_uri() + "/", url_fetcher=local)
     # WeasyPrint's parsed tree, changed before layout: one parse, and inline <svg> stays SVG.
     make_printable(document.etree_element, job["slugs"], job["site_url"], job["svg_css"])
     pdf = document.write_pdf(stylesheets=[weasyprint.CSS(string=job["css"])], pdf_identifier=job["identifier"])
@@ -153,18 +167,26 @@ def write_pdf(job: dict[str, Any]) -> None:
     log.info("PDF %s: %d KB", job["target"], len(pdf) // 1024)
 
 
-def _in_background(job: dict[str, Any]) -> tuple[str, Any]:
-    """A forked process writes the PDF (fork: nothing to pickle; a hook is no importable module)."""
+def _fork_worker() -> tuple[Any, Any]:
+    """A process that imports WeasyPrint now, then writes the PDF it is sent (fork: nothing to pickle)."""
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+
     def run() -> None:
+        sender.close()
+        import weasyprint  # noqa: F401 (while the HTML builds)
         try:
-            write_pdf(job)
+            write_pdf(receiver.recv())
+        except EOFError:
+            return  # the build stopped before its PDFs
         except Exception as error:
-            log.error("%s: %s", job["target"], error)
+            log.error("hooks/pdf.py: %s", error)
             raise SystemExit(1) from None
 
-    process = multiprocessing.get_context("fork").Process(target=run, daemon=True)
+    process = context.Process(target=run, daemon=True)
     process.start()
-    return job["target"], process
+    receiver.close()
+    return process, sender
 
 
 def make_printable(root: Any, slugs: dict[str, str], site_url: str, svg_css: str) -> None:
@@ -215,7 +237,7 @@ def _link_inside(article: Any, url: str, slugs: dict[str, str], site_url: str) -
         href = link.get("href")
         if href is None or urlsplit(href).scheme or href.startswith("//"):
             continue  # external (https:, mailto:, tel:) stays a URI
-        target = urlsplit(urljoin(LOCAL + url, href))
+        target = urlsplit(urljoin("https://pdf.invalid/" + url, href))  # resolved as the browser would
         path = target.path[len("/") :]
         if path in slugs:
             link.set("href", f"#{slugs[path]}--{target.fragment}" if target.fragment else f"#{slugs[path]}")
@@ -232,20 +254,6 @@ def _entry(item: Any, pages: dict[str, Page]) -> dict[str, Any] | None:
     return page and {"title": page.title, "url": page.url, "slug": _slug(page.url), "content": page.content or ""}
 
 
-def _local_fetcher(site: Path) -> Any:
-    """Images and styles from the built site only: the PDF never asks the network."""
-    from weasyprint.urls import URLFetcher
-
-    class SiteFetcher(URLFetcher):
-        def fetch(self, url: str, headers: Any = None) -> Any:
-            if not url.startswith(root) and not url.startswith("data:"):
-                raise ValueError(f"{url}: not a file of the built site, expected no external resource")
-            return super().fetch(url, headers)
-
-    root = site.resolve().as_uri() + "/"
-    return SiteFetcher(allowed_protocols={"file", "data"}, fail_on_errors=True)
-
-
 # -----------------------------------------------------------------------------
 # Small helpers
 # -----------------------------------------------------------------------------
@@ -260,19 +268,10 @@ def _language(config: MkDocsConfig) -> str:
     return i18n.current_language if i18n else "en"
 
 
-def _last_language(config: MkDocsConfig) -> str:
-    """The language whose pass ends the build (mkdocs-static-i18n builds the default one first)."""
+def _languages(config: MkDocsConfig) -> list[str]:
+    """In the order of their passes: mkdocs-static-i18n builds the default language first."""
     i18n = config.plugins.get("i18n")
-    if i18n is None:
-        return "en"
-    others = [lang for lang in i18n.build_languages if lang != i18n.default_language]
-    return others[-1] if others else i18n.default_language
-
-
-def _language_name(config: MkDocsConfig, lang: str) -> str:
-    i18n = config.plugins.get("i18n")
-    names = [language.name for language in (i18n.config.languages if i18n else []) if language.locale == lang]
-    return names[0] if names else lang
+    return [i18n.default_language, *(x for x in i18n.build_languages if x != i18n.default_language)] if i18n else ["en"]
 
 
 def _slug(url: str) -> str:
@@ -293,8 +292,7 @@ def _git_version(repo: Path) -> str:
 def _strings(path: Path) -> dict[str, dict[str, Any]]:
     """overrides/pdf/strings.yml ({key: {en, fr}}) as {lang: {key: text}}."""
     table = yaml.safe_load(path.read_text(encoding="utf-8"))
-    languages = set().union(*(texts for texts in table.values()))
     for key, texts in table.items():
-        if set(texts) != languages:
-            raise PluginError(f"overrides/pdf/strings.yml: {key}: expected a text in each of {sorted(languages)}")
-    return {lang: {key: texts[lang] for key, texts in table.items()} for lang in languages}
+        if set(texts) != set(OUTPUT):
+            raise PluginError(f"{STRINGS_FILE}: {key}: expected a text in each of {', '.join(OUTPUT)}")
+    return {lang: {key: texts[lang] for key, texts in table.items()} for lang in OUTPUT}
