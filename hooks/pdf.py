@@ -282,7 +282,7 @@ def _slug(url: str) -> str:
 
 def _git_version(repo: Path) -> str:
     """The commit the PDF was built from (tag if any), or "" outside a git checkout."""
-    command = ["git", "describe", "--tags", "--always", "--dirty"]
+    command = ["git", "describe", "--tags", "--always", "--dirty", "--abbrev=12"]
     try:
         return subprocess.run(command, cwd=repo, capture_output=True, text=True, check=True, timeout=10).stdout.strip()
     except (OSError, subprocess.SubprocessError):
