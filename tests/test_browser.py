@@ -294,7 +294,7 @@ def test_page_has_description_canonical_and_alternates(site: Path, lang: str, pa
     html = soup(site, lang, path)
     description = html.find("meta", attrs={"name": "description"})
     assert description is not None
-    assert description["content"].strip() == _front_matter_description(lang, path)
+    assert " ".join(description["content"].split()) == _front_matter_description(lang, path)
     canonical = html.find("link", rel="canonical")
     assert canonical is not None and canonical["href"] == f"{SITE_URL}{prefix(lang)}{path}"
     alternates = {link["hreflang"]: link["href"] for link in html.find_all("link", rel="alternate", hreflang=True)}
