@@ -187,9 +187,12 @@ def render(body: str, lang: str, source: str, *, indent: str | None = None, chec
     if block and check_only:
         return ""
     if block:
-        name, rows = ("ports-diagram.html", []) if words == ["diagram"] else (
-            f"ports-table-{TABLES[words[1]]}.html", ROWS[words[1]](_data))
-        return f"\n\n{indent}{_template(name, lang, source, rows=rows)}\n\n"
+        if words == ["diagram"]:
+            html_text = _template("ports-diagram.html", lang, source)
+        else:
+            caption = text(STRINGS, f"table.{words[1]}", lang, source)
+            html_text = _template(f"ports-table-{TABLES[words[1]]}.html", lang, source, rows=ROWS[words[1]](_data), caption=caption)
+        return f"\n\n{indent}{html_text}\n\n"
     if len(words) == 1:
         return _inline(words[0], lang, source)
     raise PluginError(
@@ -285,6 +288,13 @@ ROWS = {
 }
 
 STRINGS: dict[str, dict[str, str]] = {
+    "table.mail": {"en": "Mail servers", "fr": "Serveurs de messagerie"},
+    "table.incoming": {"en": "Incoming mail servers", "fr": "Serveurs de réception"},
+    "table.outgoing": {"en": "Outgoing mail servers", "fr": "Serveurs d'envoi"},
+    "table.account": {"en": "Account settings", "fr": "Réglages du compte"},
+    "table.standard": {"en": "Standard ports", "fr": "Ports standard"},
+    "table.not-standard": {"en": "Ports that are not mail standards", "fr": "Ports qui ne sont pas des normes de messagerie"},
+    "table.other-providers": {"en": "Other providers", "fr": "Autres fournisseurs"},
     "col.service": {"en": "Service", "fr": "Service"},
     "col.server": {"en": "Server", "fr": "Serveur"},
     "col.port": {"en": "Port", "fr": "Port"},
