@@ -34,6 +34,19 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_site(tmp_path_factory.mktemp("site"))
 
 
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium through Playwright, one for the whole session (tests/browser.py).
+
+    Playwright's sync API runs one event loop per thread: every test module shares
+    this browser instead of starting its own.
+    """
+    from browser import chromium
+
+    with chromium() as instance:
+        yield instance
+
+
 def page_path(site: Path, lang: str, path: str) -> Path:
     prefix = "" if lang == "en" else f"{lang}/"
     return site / prefix / path / "index.html"

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 import pytest
 import yaml
-from browser import DESKTOP, PHONE, Served, chromium, serve
+from browser import DESKTOP, PHONE, Served, serve
 
 from conftest import LANGUAGES, PAGES, ROOT, soup
 
@@ -37,12 +37,6 @@ def prefix(lang: str) -> str:
 # -----------------------------------------------------------------------------
 # Fixtures
 # -----------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    with chromium() as b:
-        yield b
 
 
 @pytest.fixture(scope="session")

@@ -10,12 +10,11 @@ browser test checks that it counts the files Chromium really loads.
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from browser import chromium, serve
+from browser import serve
 
 from conftest import LANGUAGES, PAGES, ROOT, page_path
 
@@ -64,12 +63,6 @@ def test_search_index_within_budget(site: Path, lang: str) -> None:
 # -----------------------------------------------------------------------------
 # The benchmark counts what a browser really loads
 # -----------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with chromium() as b:
-        yield b
 
 
 @pytest.mark.parametrize(("lang", "path"), [("en", ""), ("fr", "mail/setup/")], ids=["en-home", "fr-mail-setup"])

@@ -34,7 +34,7 @@ from typing import Any
 import pytest
 from bs4 import BeautifulSoup
 from mkdocs.exceptions import PluginError
-from browser import chromium, unavailable
+from browser import unavailable
 
 from conftest import LANGUAGES, PAGES, ROOT
 
@@ -345,12 +345,6 @@ document.addEventListener("securitypolicyviolation", (e) => {
   window.__violations.push(`${e.violatedDirective} blocked ${e.blockedURI || "inline"} in ${where}`);
 });
 """
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with chromium() as b:
-        yield b
 
 
 class Visit:
