@@ -20,6 +20,7 @@ file, the key and what was expected.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import logging
@@ -27,9 +28,8 @@ import re
 from pathlib import Path
 from typing import Any
 
-import jsonschema
 import yaml
-from jinja2 import Environment
+from jinja2 import Environment, FileSystemBytecodeCache
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import Files
@@ -39,6 +39,12 @@ log = logging.getLogger("mkdocs.plugins.ports")
 
 DATA_FILE = "data/ports.yml"
 SCHEMA_FILE = "data/ports.schema.json"
+# What a build can reuse from the last one (git-ignored; Material keeps its
+# plugins' caches in .cache/ too): the data and schema that passed the schema
+# check, by hash, so that the check (and importing jsonschema, 60 ms) runs only
+# when one of them changed; and the compiled templates (20 ms).
+CACHE = Path(__file__).resolve().parent.parent / ".cache" / "ports"
+VALIDATED = CACHE / "validated"
 MARKER = re.compile(r"<!--\s*ports:(?P<body>[^>]*?)\s*-->")
 BLOCK = re.compile(r"^(?P<indent>[ \t]*)<!--\s*ports:(?P<body>(?:table|diagram)\b[^>]*?)\s*-->[ \t]*$", re.M)
 
@@ -67,7 +73,8 @@ def on_config(config: MkDocsConfig, **kwargs: Any) -> None:
         return
     _data.clear()
     _data.update(load(*paths, name=DATA_FILE))
-    _env = config.theme.get_env().overlay(autoescape=True)
+    CACHE.mkdir(parents=True, exist_ok=True)
+    _env = config.theme.get_env().overlay(autoescape=True, bytecode_cache=FileSystemBytecodeCache(str(CACHE)))
     _loaded = key
 
 
@@ -108,11 +115,11 @@ def load(path: Path, schema_path: Path, *, name: str = DATA_FILE) -> dict[str, A
         mark = error.problem_mark or error.context_mark
         where = f"line {mark.line + 1}" if mark else "somewhere"
         raise PluginError(f"{name}: {where}: YAML syntax error: {error.problem or error.context}") from None
-    schema = json.loads(schema_path.read_text(encoding="utf-8"))
-    validator = jsonschema.Draft202012Validator(schema)
-    error = jsonschema.exceptions.best_match(validator.iter_errors(data))
-    if error is not None:
-        raise PluginError(f"{name}: {_key_path(error.absolute_path)}: {_expected(error)}")
+    schema = schema_path.read_text(encoding="utf-8")
+    stamp = VALIDATED / hashlib.sha256(f"{schema}\0{text}".encode()).hexdigest()
+    checked = stamp.exists()
+    if not checked:
+        _validate(data, json.loads(schema), name)
     for section in ("mail", "standard_ports", "other_providers", "not_standard"):
         seen: set[str] = set()
         for index, entry in enumerate(data[section]):
@@ -121,7 +128,21 @@ def load(path: Path, schema_path: Path, *, name: str = DATA_FILE) -> dict[str, A
                     f"{name}: {section}[{index}].id: duplicate id '{entry['id']}', expected ids unique in {section}"
                 )
             seen.add(entry["id"])
+    if not checked:
+        try:
+            stamp.parent.mkdir(parents=True, exist_ok=True)
+            stamp.touch()
+        except OSError:
+            pass  # a read-only checkout checks at every build
     return data
+
+
+def _validate(data: Any, schema: dict[str, Any], name: str) -> None:
+    import jsonschema  # here, not at the top: importing it is most of this hook's cost
+
+    error = jsonschema.exceptions.best_match(jsonschema.Draft202012Validator(schema).iter_errors(data))
+    if error is not None:
+        raise PluginError(f"{name}: {_key_path(error.absolute_path)}: {_expected(error)}")
 
 
 class _UniqueKeyLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml's parser when present
@@ -144,7 +165,7 @@ def _key_path(path: Any) -> str:
     return out or "(top level)"
 
 
-def _expected(error: jsonschema.ValidationError) -> str:
+def _expected(error: Any) -> str:  # a jsonschema.ValidationError
     if error.validator == "required":
         missing = [key for key in error.validator_value if key not in error.instance]
         return f"missing required key '{missing[0]}'"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import os
 import re
@@ -230,6 +231,10 @@ def test_bad_input_stops_the_build_with_one_line(tmp_path: Path, case: str) -> N
     assert len(errors) == 1 and re.match(line, errors[0]), f"{case}: {result.stderr[-800:]}"
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "out" / "mail" / "ports" / "index.html").exists() or case == "unknown-marker"
+    data, schema = ((repo / "data" / name).read_text(encoding="utf-8") for name in ("ports.yml", "ports.schema.json"))
+    stamp = hashlib.sha256(f"{schema}\0{data}".encode()).hexdigest()
+    if case != "unknown-marker":
+        assert not (repo / ".cache" / "ports" / "validated" / stamp).exists(), "bad data marked as checked"
 
 
 # -----------------------------------------------------------------------------
