@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -25,6 +28,21 @@ def build_site(site_dir: Path, config_file: Path = ROOT / "mkdocs.yml", **overri
     finally:
         config.plugins.on_shutdown()
     return site_dir
+
+
+def copy_repo(target: Path) -> Path:
+    """A copy of the sources to edit and build in a test (no git, venv, build output or tool caches)."""
+    ignore = shutil.ignore_patterns(".git", ".venv", "node_modules", "site", "__pycache__", ".pytest_cache", "test-reports")
+    return Path(shutil.copytree(ROOT, target, ignore=ignore))
+
+
+def mkdocs_build(repo: Path, out: Path) -> subprocess.CompletedProcess[str]:
+    """`mkdocs build --strict` of a copy, HTML only, in its own process: the output staff would see."""
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "ARTELABS_PDF": "0"}
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(out)],
+        cwd=repo, capture_output=True, text=True, env=env, timeout=600,
+    )
 
 
 @pytest.fixture(scope="session")

@@ -10,7 +10,6 @@ import importlib.util
 import plistlib
 import posixpath
 import re
-import shutil
 import subprocess
 import sys
 import uuid
@@ -22,7 +21,7 @@ from typing import Any
 import pytest
 import yaml
 from bs4 import BeautifulSoup
-from conftest import LANGUAGES, ROOT, build_site, soup
+from conftest import LANGUAGES, ROOT, build_site, copy_repo, soup
 from lxml import etree
 from mkdocs.exceptions import PluginError
 
@@ -153,11 +152,6 @@ def definition_problems(keys: list[dict[str, Any]], values: dict[str, Any], wher
         if entry.get("presence") == "required" and entry["key"] not in values:
             problems.append(f"{where}: required key {entry['key']} is missing")
     return problems
-
-
-def copy_repo(target: Path) -> Path:
-    ignore = shutil.ignore_patterns(".git", ".venv", "site", "node_modules", "__pycache__", ".pytest_cache")
-    return Path(shutil.copytree(ROOT, target, ignore=ignore))
 
 
 def run_command(hook: Path, *args: str) -> subprocess.CompletedProcess[str]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 from datetime import datetime, timezone
 from functools import cache
 from pathlib import Path
@@ -16,7 +15,7 @@ import yaml
 from pypdf import PdfReader
 from pypdf.generic import IndirectObject
 
-from conftest import LANGUAGES, PAGES, ROOT, build_site, page_path, soup
+from conftest import LANGUAGES, PAGES, ROOT, build_site, copy_repo, page_path, soup
 
 PDF = {"en": "pdf/artelabs-support-en.pdf", "fr": "fr/pdf/artelabs-support-fr.pdf"}
 SITE_URL = "https://support.artelabs.ch/"
@@ -302,8 +301,7 @@ def test_pdf_templates_are_not_published(site: Path) -> None:
 
 def test_same_sources_give_the_same_bytes(tmp_path: Path) -> None:
     """Render twice from one snapshot of the sources (others may edit the checkout meanwhile)."""
-    sources = tmp_path / "sources"
-    shutil.copytree(ROOT, sources, ignore=shutil.ignore_patterns(".git", ".venv", "node_modules", "site", "__pycache__"))
+    sources = copy_repo(tmp_path / "sources")
     first = build_site(tmp_path / "first", config_file=sources / "mkdocs.yml")
     second = build_site(tmp_path / "second", config_file=sources / "mkdocs.yml")
     for lang in LANGUAGES:

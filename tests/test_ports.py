@@ -4,12 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
-import os
 import re
-import shutil
 import socket
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -17,7 +13,7 @@ import yaml
 from bs4 import BeautifulSoup
 from pypdf import PdfReader
 
-from conftest import LANGUAGES, PAGES, ROOT, build_site, page_path, soup
+from conftest import LANGUAGES, PAGES, ROOT, build_site, copy_repo, mkdocs_build, page_path, soup
 
 DATA = yaml.safe_load((ROOT / "data" / "ports.yml").read_text(encoding="utf-8"))
 MONTHS = (
@@ -43,22 +39,6 @@ def all_hosts() -> set[str]:
     return {e["host"] for e in DATA["mail"]} | {DATA["provider"]["mx"]} | {
         e[way]["host"] for e in DATA["other_providers"] for way in ("incoming", "outgoing")
     }
-
-
-def copy_repo(tmp_path: Path) -> Path:
-    copy = tmp_path / "repo"
-    shutil.copytree(
-        ROOT, copy, ignore=shutil.ignore_patterns(".git", ".venv", "node_modules", "site", "__pycache__", "test-reports", ".pytest_cache")
-    )
-    return copy
-
-
-def mkdocs_build(repo: Path, out: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "ARTELABS_PDF": "0"}
-    return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(out)],
-        cwd=repo, capture_output=True, text=True, env=env, timeout=600,
-    )
 
 
 def article_text(html: str, drop: str = "") -> str:
@@ -222,7 +202,7 @@ BAD_INPUT = {
 
 @pytest.mark.parametrize("case", BAD_INPUT)
 def test_bad_input_stops_the_build_with_one_line(tmp_path: Path, case: str) -> None:
-    repo = copy_repo(tmp_path)
+    repo = copy_repo(tmp_path / "repo")
     edit, line = BAD_INPUT[case]
     edit(repo)
     result = mkdocs_build(repo, tmp_path / "out")
@@ -243,7 +223,7 @@ def test_bad_input_stops_the_build_with_one_line(tmp_path: Path, case: str) -> N
 
 
 def test_special_characters_in_data_show_as_text(tmp_path: Path) -> None:
-    repo = copy_repo(tmp_path)
+    repo = copy_repo(tmp_path / "repo")
     odd = "Use it | or not <b>bold</b> & *stars* _under_"
     _edit_data(repo, "      en: Downloads your mail to one device. Choose it only if you know why.\n", f"      en: \"{odd}\"\n")
     result = mkdocs_build(repo, tmp_path / "out")
@@ -261,7 +241,7 @@ def test_changing_one_port_changes_every_page(site: Path, tmp_path: Path) -> Non
     each old number may stay or change, but the IMAP rows, the diagram and the
     IMAP markers must change, on every page of both languages and in the PDFs.
     """
-    repo = copy_repo(tmp_path)
+    repo = copy_repo(tmp_path / "repo")
     imap = next(e for e in DATA["mail"] if e["id"] == "imap")
     old, new = str(imap["port"]), "1" + str(imap["port"])
     _edit_data(repo, f"    port: {old}\n", f"    port: {new}\n")

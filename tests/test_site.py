@@ -4,16 +4,13 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
 from bs4 import BeautifulSoup
 
 from anchors import page_ids, read_registry, site_anchors
-from conftest import LANGUAGES, PAGES, ROOT, page_path, soup
+from conftest import LANGUAGES, PAGES, copy_repo, mkdocs_build, page_path, soup
 
 REQUIRED_IDS = {
     "mail/setup/": {"webmail", "settings", "imap", "pop", "smtp", "authentication", "clients", "backups", "security"},
@@ -183,13 +180,9 @@ def test_every_internal_link_and_anchor_resolves(site: Path) -> None:
 
 
 def test_a_missing_french_page_stops_the_build(tmp_path: Path) -> None:
-    copy = tmp_path / "repo"
-    shutil.copytree(ROOT, copy, ignore=shutil.ignore_patterns(".git", ".venv", "node_modules", "site", "__pycache__"))
+    copy = copy_repo(tmp_path / "repo")
     (copy / "docs" / "status.fr.md").unlink()
-    result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(tmp_path / "out")],
-        cwd=copy, capture_output=True, text=True, env={"NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin"},
-    )
+    result = mkdocs_build(copy, tmp_path / "out")
     assert result.returncode != 0
     assert "docs/status.fr.md: missing, expected the fr version of docs/status.md" in result.stderr
     assert "Traceback" not in result.stderr
