@@ -17,7 +17,6 @@ asks for a sitemap.xml under every page (404 in the console). This hook:
 from __future__ import annotations
 
 import json
-import logging
 import os
 import re
 import subprocess
@@ -29,7 +28,6 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.pages import Page
 
-log = logging.getLogger("mkdocs.plugins.i18n_fixes")
 
 # Material's call that fetches sitemap.xml next to every <link rel=alternate>
 # and rewrites clicks on the language selector (it drops the #anchor).
@@ -57,8 +55,8 @@ def on_startup(**kwargs: Any) -> None:
 def on_config(config: MkDocsConfig, **kwargs: Any) -> None:
     """Every page exists in every language: no silent fallback to English."""
     i18n = config.plugins.get("i18n")
-    if i18n is None:
-        return
+    if i18n is None or i18n.building:
+        return  # checked once, in the first pass (the docs are the same in every pass)
     docs = Path(config.docs_dir)
     languages = [lang.locale for lang in i18n.config.languages]
     default = _default_language(config)
