@@ -238,7 +238,7 @@ def _words(error: Any, schema: dict[str, Any]) -> str:
         hint = f" (did you mean '{near[0]}'?)" if near else ""
         return f"unknown key '{extra}'{hint}, expected one of {', '.join(allowed)}"
     if error.validator == "enum":
-        return f"{found(value)}, expected one of {', '.join(map(str, error.validator_value))}"
+        return f"{describe(value)} is not allowed, expected one of {', '.join(map(str, error.validator_value))}"
     if error.validator in ("minItems", "maxItems"):
         return f"{len(value)} entries, expected at least {error.validator_value}" if error.validator == "minItems" else (
             f"{len(value)} entries, expected at most {error.validator_value}"

@@ -32,7 +32,7 @@ import difflib
 import html
 import posixpath
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -73,9 +73,13 @@ class Marker:
 # -----------------------------------------------------------------------------
 
 
-def scan(markdown: str) -> list[Marker]:
-    """Every comment outside code that is, or looks like, a marker, with its line."""
-    found: list[Marker] = []
+def outside_code(markdown: str) -> Iterator[tuple[int, str]]:
+    """(line number, line) of every line that is not code, with its code spans blanked out.
+
+    Fenced blocks (at any indentation, as inside a content tab) and indented code
+    blocks (4 spaces deeper than the text they follow, after a blank line) are
+    skipped; `code spans` become spaces, so that columns stay where they were.
+    """
     fence: str | None = None
     content_indent, blank, in_code = 0, True, False
     for number, line in enumerate(markdown.splitlines(), start=1):
@@ -102,7 +106,15 @@ def scan(markdown: str) -> list[Marker]:
             content_indent = len(opener.group("indent")) + width
         else:
             content_indent = indent
-        visible = CODE_SPAN.sub(lambda m: " " * len(m.group(0)), line)
+        yield number, CODE_SPAN.sub(lambda m: " " * len(m.group(0)), line)
+
+
+def scan(markdown: str) -> list[Marker]:
+    """Every comment outside code that is, or looks like, a marker, with its line."""
+    found: list[Marker] = []
+    for number, visible in outside_code(markdown):
+        if "<!--" not in visible:
+            continue
         for match in COMMENT.finditer(visible):
             body = match.group("body").strip()
             if looks_like_marker(body):
