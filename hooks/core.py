@@ -85,7 +85,9 @@ def startup(command: str) -> None:
 
 
 def is_start_of_build(config: MkDocsConfig) -> bool:
-    """True in on_config of the first pass of a build (mkdocs-static-i18n has not chosen a language yet)."""
+    """In on_config only: True in the first pass of a build (mkdocs-static-i18n has not chosen a language yet).
+
+    Later events of the first pass: `is_outer_pass` (the default language's pass, which sees every file)."""
     i18n = _i18n(config)
     return i18n is None or i18n.current_language is None
 

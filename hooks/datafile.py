@@ -41,7 +41,7 @@ EXPECTED = {
     "date": "a date written YYYY-MM-DD",
 }
 HOSTNAME = re.compile(r"(?=.{1,253}\Z)(?!-)[A-Za-z0-9-]{1,63}(?<!-)(\.(?!-)[A-Za-z0-9-]{1,63}(?<!-))+\Z")
-CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 class DataError(Exception):
@@ -190,13 +190,13 @@ def found(value: Any) -> str:
 def load(path: Path, *, name: str, schema: Path | None = None) -> dict[str, Any]:
     """Read, parse and check a data file; DataError with one line for the first mistake."""
     document = Document(path, name)
+    _check_text(document, document.data, ())  # first: a stray space or line break, said as such
     stamp = None
     if schema is not None:
         schema_text = schema.read_text(encoding="utf-8")
         stamp = CACHE / "checked" / hashlib.sha256(f"{schema_text}\0{document.digest}".encode()).hexdigest()
         if not _exists(stamp):
             _check_schema(document, json.loads(schema_text))
-    _check_text(document, document.data, ())
     _check_unique_ids(document, document.data, ())
     if stamp is not None:
         _touch(stamp)
@@ -358,7 +358,8 @@ def _touch(path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.touch()
     except OSError as error:
-        note = f"{CACHE.relative_to(ROOT)}: cannot be written ({error.strerror}): the data is checked at every build"
+        where = CACHE.relative_to(ROOT) if CACHE.is_relative_to(ROOT) else CACHE
+        note = f"{where}: cannot be written ({error.strerror}): the data is checked at every build"
         if note not in _notes:
             _notes.append(note)
 

@@ -30,8 +30,8 @@ JAVASCRIPT = re.compile(r"(?:\]\(\s*<?|href\s*=\s*[\"']?)\s*j\s*a\s*v\s*a\s*s\s*
 
 
 def on_files(files: Files, *, config: MkDocsConfig, **kwargs: Any) -> None:
-    if not core.is_start_of_build(config):
-        return
+    if not core.is_outer_pass(config):
+        return  # once per build: the first pass sees the pages of every language
     for file in files.documentation_pages():
         problem = check(file.content_string)
         if problem:

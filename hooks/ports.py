@@ -39,7 +39,7 @@ def on_config(config: MkDocsConfig, **kwargs: Any) -> None:
 
 def on_files(files: Files, *, config: MkDocsConfig, **kwargs: Any) -> None:
     """Every marker of every page, both languages, checked before any page is built."""
-    if not core.is_start_of_build(config):
+    if not core.is_outer_pass(config):
         return  # once per build: the first pass sees the pages of every language
     for file in files.documentation_pages():
         found = markers.scan(file.content_string)
