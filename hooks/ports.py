@@ -73,6 +73,8 @@ def on_config(config: MkDocsConfig, **kwargs: Any) -> None:
         return
     _data.clear()
     _data.update(load(*paths, name=DATA_FILE))
+    for strings in sorted(root.glob("data/strings-*.yml")):  # helpers' UI words, until the lead merges them
+        STRINGS.update(yaml.safe_load(strings.read_text(encoding="utf-8")) or {})
     CACHE.mkdir(parents=True, exist_ok=True)
     _env = config.theme.get_env().overlay(autoescape=True, bytecode_cache=FileSystemBytecodeCache(str(CACHE)))
     _loaded = key
@@ -240,6 +242,8 @@ def _inline(path: str, lang: str, source: str) -> str:
         value = _find(_data["standard_ports"], parts[1], parts[2])
     elif parts[0] == "other" and len(parts) == 3:
         value = _find(_data["not_standard"], parts[1], parts[2])
+    elif parts[0] in SECTIONS and len(parts) == 3:
+        value = _find(_data[parts[0]], parts[1], parts[2])
     elif len(parts) == 2:
         value = _find(_data["mail"], parts[0], parts[1])
     if value is None or isinstance(value, (list, bool)):
@@ -296,7 +300,13 @@ TABLES = {
     "standard": "standard",
     "not-standard": "not-standard",
     "other-providers": "other-providers",
+    "dns": "dns",
+    "limits": "limits",
+    "sync": "sync",
 }
+
+# Lists of data/ports.yml whose values `<!-- ports:SECTION.ID.FIELD -->` reads.
+SECTIONS = ("dns", "limits", "sync")
 
 ROWS = {
     "mail": lambda data: _rows_mail(data),
@@ -306,6 +316,9 @@ ROWS = {
     "standard": lambda data: data["standard_ports"],
     "not-standard": lambda data: data["not_standard"],
     "other-providers": lambda data: data["other_providers"],
+    "dns": lambda data: data["dns"],
+    "limits": lambda data: data["limits"],
+    "sync": lambda data: data["sync"],
 }
 
 STRINGS: dict[str, dict[str, str]] = {
@@ -344,7 +357,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "security.starttls": {"en": "STARTTLS", "fr": "STARTTLS"},
     "security.none": {"en": "None", "fr": "Aucune"},
     "status.use": {"en": "Use it", "fr": "À utiliser"},
-    "status.legacy": {"en": "Legacy", "fr": "Ancien"},
+    "status.legacy": {"en": "Legacy", "fr": "Déconseillé"},
     "status.not-for-clients": {"en": "Not for mail programs", "fr": "Pas pour les logiciels de messagerie"},
     "diagram.title": {
         "en": "How your mail program talks to the mail server",
