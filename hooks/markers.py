@@ -399,6 +399,8 @@ class _Include(Preprocessor):
     """`<!-- versions:include terms -->` alone on a line: the current text of docs/terms.md, without its front matter."""
 
     INCLUDE = re.compile(r"^<!--\s*versions:include\s+(?P<doc>[a-z-]+)\s*-->\s*$")
+    # A relative link target: [text](target) or a reference definition [id]: target.
+    LINK = re.compile(r"(\]\(\s*<?|^[ ]{0,3}\[[^\]]+\]:\s*)(?![a-z][a-z0-9+.-]*:|#|/)", re.M)
 
     def __init__(self, md: Markdown, extension: MarkersExtension) -> None:
         super().__init__(md)
@@ -418,7 +420,10 @@ class _Include(Preprocessor):
                 raise MarkerError(f"'{line.strip()}': no {source.relative_to(docs.parent)}, expected the current text")
             text = source.read_text(encoding="utf-8")
             front = re.match(r"\A---\n.*?\n---\n", text, re.S)
-            out += text[front.end() if front else 0 :].splitlines()
+            # Relative links of docs/DOC.md, read from docs/DOC/versions/V.md: two folders deeper.
+            up = "../" * (match["doc"].count("/") + 2)
+            body = self.LINK.sub(lambda m: f"{m.group(1)}{up}", text[front.end() if front else 0 :])
+            out += body.splitlines()
         return out
 
 
