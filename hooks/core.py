@@ -128,6 +128,15 @@ def more(config: MkDocsConfig) -> dict[str, Any]:
     return _build.more
 
 
+def synonyms(config: MkDocsConfig) -> dict[str, list[list[str]]]:
+    """data/synonyms.yml: per language, groups of words customers use for the same thing."""
+    root = Path(config.config_file_path).parent
+    path = root / "data" / "synonyms.yml"
+    if not path.exists():
+        return {}
+    return _load(lambda: datafile.load_synonyms(path, tuple(languages(config))))
+
+
 def strings(config: MkDocsConfig) -> datafile.Strings:
     """data/strings.yml: t = core.strings(config); t("pdf.download", "fr")."""
     if _build.strings is None:

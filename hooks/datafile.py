@@ -410,6 +410,19 @@ def _check_versions(document: Document, languages: tuple[str, ...]) -> None:
                 raise DataError(f"{document.where((*path, 'changes'))}: {lengths}, expected the same number of changes in each language")
 
 
+def load_synonyms(path: Path, languages: tuple[str, ...] = LANGUAGES) -> dict[str, list[list[str]]]:
+    """data/synonyms.yml: {lang: [[word, word, ...], ...]}, every group two words or more."""
+    document = Document(path, "data/synonyms.yml")
+    _check_text(document, document.data, ())
+    for lang, groups in document.data.items():
+        if lang not in languages or not isinstance(groups, list):
+            raise DataError(f"{document.where((lang,))}: expected a language ({', '.join(languages)}) with a list of groups")
+        for index, group in enumerate(groups):
+            if not isinstance(group, list) or len(group) < 2 or not all(isinstance(w, str) and w for w in group):
+                raise DataError(f"{document.where((lang, index))}: {found(group)}, expected a list of two words or more")
+    return document.data
+
+
 # -----------------------------------------------------------------------------
 # UI words (data/strings.yml)
 # -----------------------------------------------------------------------------

@@ -155,6 +155,7 @@ class Renderer:
         self.data, self.strings, self.env, self.lang = data, strings, env, lang
         self.page = page  # the page's path under its language root, e.g. mail/setup/ (for relative links)
         self.more = more or {}  # company, sources, versions (datafile.load_more)
+        self.site_url = ""  # the published site's address, for the profile's QR code
         self.default = "en"  # the language of docs/x.md (others: docs/x.LANG.md)
 
     def t(self, key: str) -> str:
@@ -289,7 +290,11 @@ class Renderer:
             ios=html.escape(words["ui.ios"]), macos=html.escape(words["ui.macos"]), macos_old=html.escape(words["ui.macos-old"])
         )
         link = posixpath.relpath(PROFILE, self.page.strip("/") or ".") if self.page else PROFILE
-        return self._template("mobileconfig-offer.html", words=words, sentence=sentence, link=link, one_line=False)
+        address = self.site_url.rstrip("/") + "/" + ("" if self.lang == self.default else f"{self.lang}/") + PROFILE
+        return self._template(
+            "mobileconfig-offer.html", words=words, sentence=sentence, link=link, qr=qr_svg(address), address=address,
+            one_line=False,
+        )
 
     def _template(self, name: str, *, one_line: bool = True, **context: Any) -> str:
         text = self.env.get_template(f"partials/{name}").render(
@@ -339,6 +344,14 @@ def _find(entries: list[dict[str, Any]], entry_id: str, field: str) -> Any:
         if isinstance(entry, dict) and entry.get("id") == entry_id:
             return entry.get(field) if field != "id" else None
     return None
+
+
+def qr_svg(address: str) -> str:
+    """A QR code of an address, as inline SVG drawn from the address alone (segno; no service asked)."""
+    import segno
+
+    svg = segno.make(address, error="m").svg_inline(scale=1, omitsize=True, dark="#000", light="#fff", border=2)
+    return svg.replace('<svg ', '<svg role="img" aria-hidden="true" focusable="false" ', 1).replace(' class="segno"', "")
 
 
 def _strong(text: str) -> str:
@@ -466,7 +479,10 @@ def standalone_renderer(root: Path, lang: str) -> Renderer:
     data = datafile.load(root / "data" / "ports.yml", name="data/ports.yml", schema=root / "data" / "ports.schema.json")
     strings = datafile.Strings(root / "data" / "strings.yml")
     env = Environment(loader=FileSystemLoader([str(root / "overrides")]), autoescape=select_autoescape(default=True))
-    return Renderer(data, strings, env, lang, more=datafile.load_more(root))
+    renderer = Renderer(data, strings, env, lang, more=datafile.load_more(root))
+    found = re.search(r"^site_url:\s*(\S+)", (root / "mkdocs.yml").read_text(encoding="utf-8"), re.M)
+    renderer.site_url = found.group(1) if found else ""
+    return renderer
 
 
 def _builder_language() -> str:

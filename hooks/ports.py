@@ -73,6 +73,7 @@ def _renderer(config: MkDocsConfig, lang: str, page: str) -> markers.Renderer:
             core.data(config), core.strings(config), core.templates(config), lang, page, core.more(config)
         )
         renderer.default = core.default_language(config)
+        renderer.site_url = config.site_url or ""
         return renderer
     except markers.MarkerError as error:
         raise PluginError(str(error)) from None

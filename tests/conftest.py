@@ -21,7 +21,8 @@ ROOT = Path(__file__).resolve().parent.parent
 LANGUAGES = ("en", "fr")
 # The pages of the navigation: URL path without the language prefix.
 PAGES = (
-    "", "mail/setup/", "mail/passwords/", "mail/ports/", "mail/security/", "mail/limits/", "mail/sync/",
+    "", "mail/setup/", "mail/passwords/", "mail/ports/", "mail/errors/", "mail/security/", "mail/limits/",
+    "mail/sync/",
     "mail/domain/", "privacy/", "terms/", "status/", "contact/",
 )
 # Every version of the terms and privacy pages, each at its own address for good (tests/versions.txt).

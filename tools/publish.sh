@@ -64,7 +64,7 @@ NO_MKDOCS_2_WARNING=1 "$python" -m mkdocs build --strict --quiet -f "$repo/mkdoc
 # 2. Check it: every page of both languages and the files the hosting needs.
 echo "2/3 check"
 missing=()
-for page in "" mail/setup/ mail/passwords/ mail/ports/ mail/security/ mail/limits/ mail/sync/ mail/domain/ \
+for page in "" mail/setup/ mail/passwords/ mail/ports/ mail/errors/ mail/security/ mail/limits/ mail/sync/ mail/domain/ \
             privacy/ terms/ status/ contact/; do
   for lang in "" fr/; do
     [ -s "$site/$lang${page}index.html" ] || missing+=("$lang${page}index.html")
