@@ -69,6 +69,7 @@ def split_search_index(site: Path, languages: list[str], synonyms: dict[str, lis
                 if doc["location"].startswith(f"{lang}/")
             ]
             target = site / lang / "search" / "search_index.json"
+        docs = [doc for doc in docs if "/versions/" not in doc["location"]]  # earlier texts: by their own link
         groups = (synonyms or {}).get(lang, [])
         docs = [{**doc, "text": with_synonyms(doc["title"], doc["text"], groups)} for doc in docs]
         target.parent.mkdir(parents=True, exist_ok=True)
