@@ -25,6 +25,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=5, help="builds of each kind, the median is kept (default 5)")
     parser.add_argument("--site", type=Path, help="measure the weights of this built site only, no build")
     parser.add_argument("--json", type=Path, default=ROOT / "bench-report.json", help="report (bench-report.json)")
+    parser.add_argument("--lighthouse", type=int, default=0, metavar="RUNS",
+                        help="also Lighthouse performance, RUNS runs per page (median; e.g. 5)")
     args = parser.parse_args(argv)
 
     machine = f"{platform.machine()}, {os.cpu_count()} CPU, Python {platform.python_version()}"
@@ -35,6 +37,10 @@ def main(argv: list[str] | None = None) -> int:
             report["build"] = _time_builds(Path(tmp), args.runs)
             site = Path(tmp) / "full"
         report["weights"] = _weights(site)
+        if args.lighthouse:
+            from bench.lighthouse import PAGES, audit
+
+            report["lighthouse"] = audit(site, PAGES, args.lighthouse)
         _print(report)
     args.json.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     print(f"\nreport: {args.json}")
@@ -141,6 +147,8 @@ def _print(report: dict[str, Any]) -> None:
             for p in weights["pages"]
         ],
     )
+    if report.get("lighthouse"):
+        _print_lighthouse(report["lighthouse"])
     print("\nPDFs")
     _table(("file", "KB"), [(p["path"], f"{p['bytes'] / 1000:.1f}") for p in weights["pdfs"]])
     print(f"\nSearch index per language (budget {weights['search_index_budget'] / 1000:.0f} KB gzip)")
@@ -154,6 +162,22 @@ def _print(report: dict[str, Any]) -> None:
                 "" if i["within_budget"] else "OVER",
             )
             for i in weights["search_indexes"]
+        ],
+    )
+
+
+def _print_lighthouse(rows: list[dict[str, Any]]) -> None:
+    print(f"\nLighthouse performance (mobile, median of {rows[0]['runs']} runs; load average beside)")
+    _table(
+        ("page", "perf", "LCP ms", "TBT ms", "main thread: script / style+layout / parse ms", "load"),
+        [
+            (
+                r["page"], f"{r['performance_median']:.2f}", str(r["lcp_ms_median"]), str(r["tbt_ms_median"]),
+                " / ".join(str(r["main_thread_ms_median"].get(k, 0)) for k in
+                           ("Script Evaluation", "Style & Layout", "Parse HTML & CSS")),
+                f"{min(r['load_average']):.1f}-{max(r['load_average']):.1f}",
+            )
+            for r in rows
         ],
     )
 

@@ -52,19 +52,14 @@ def run_build(site_dir: Path, *, pdf: bool, config_file: Path = ROOT / "mkdocs.y
 
 
 def _build_here(site_dir: str, config_file: str) -> None:
-    """In the child process: build, timing the hooks; print JSON."""
-    from mkdocs.commands.build import build
-    from mkdocs.config import load_config
+    """In the child process: build with the tests' recipe (tests/conftest.py), timing the hooks; print JSON."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    from conftest import build_site
 
-    start = time.perf_counter()
-    config = load_config(config_file, strict=True, site_dir=site_dir)
     spent: dict[str, float] = defaultdict(float)
-    _time_hooks(config, spent)
-    config.plugins.on_startup(command="build", dirty=False)
-    try:
-        build(config)
-    finally:
-        config.plugins.on_shutdown()
+    start = time.perf_counter()
+    build_site(Path(site_dir), Path(config_file), pdf=os.environ.get("ARTELABS_PDF") != "0",
+               on_config_loaded=lambda config: _time_hooks(config, spent))
     total = time.perf_counter() - start
     print(json.dumps({"build": total, "hooks": dict(spent)}))
 

@@ -137,6 +137,12 @@ def synonyms(config: MkDocsConfig) -> dict[str, list[list[str]]]:
     return _load(lambda: datafile.load_synonyms(path, tuple(languages(config))))
 
 
+def anchor_aliases(config: MkDocsConfig) -> dict[str, dict[str, str]]:
+    """data/anchor-aliases.yml: {page path: {old id: new id}} for anchors renamed on purpose."""
+    path = Path(config.config_file_path).parent / "data" / "anchor-aliases.yml"
+    return _load(lambda: datafile.load_aliases(path)) if path.exists() else {}
+
+
 def strings(config: MkDocsConfig) -> datafile.Strings:
     """data/strings.yml: t = core.strings(config); t("pdf.download", "fr")."""
     if _build.strings is None:

@@ -410,6 +410,21 @@ def _check_versions(document: Document, languages: tuple[str, ...]) -> None:
                 raise DataError(f"{document.where((*path, 'changes'))}: {lengths}, expected the same number of changes in each language")
 
 
+def load_aliases(path: Path) -> dict[str, dict[str, str]]:
+    """data/anchor-aliases.yml: {"mail/setup/": {old-id: new-id}}, ids as on the pages."""
+    document = Document(path, "data/anchor-aliases.yml") if path.read_text(encoding="utf-8").strip() else None
+    if document is None:
+        return {}
+    data = document.data or {}
+    for page, aliases in data.items():
+        if not isinstance(aliases, dict) and aliases is not None:
+            raise DataError(f"{document.where((page,))}: {found(aliases)}, expected old-id: new-id lines")
+        for old, new in (aliases or {}).items():
+            if not (isinstance(old, str) and isinstance(new, str) and re.fullmatch(r"[\w-]+", old) and re.fullmatch(r"[\w-]+", new)):
+                raise DataError(f"{document.where((page, old))}: expected old-id: new-id (letters, digits, hyphens)")
+    return {page: dict(aliases or {}) for page, aliases in data.items()}
+
+
 def load_synonyms(path: Path, languages: tuple[str, ...] = LANGUAGES) -> dict[str, list[list[str]]]:
     """data/synonyms.yml: {lang: [[word, word, ...], ...]}, every group two words or more."""
     document = Document(path, "data/synonyms.yml")

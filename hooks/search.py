@@ -26,6 +26,8 @@ from mkdocs.structure.pages import Page
 import core
 from pagehtml import search_base
 
+UNSEARCHED = ("#sources", "#history")
+
 
 # -----------------------------------------------------------------------------
 # Hooks
@@ -69,12 +71,21 @@ def split_search_index(site: Path, languages: list[str], synonyms: dict[str, lis
                 if doc["location"].startswith(f"{lang}/")
             ]
             target = site / lang / "search" / "search_index.json"
-        docs = [doc for doc in docs if "/versions/" not in doc["location"]]  # earlier texts: by their own link
+        # Earlier texts are found by their own links; a page's sources and history are read on the page,
+        # not searched: keeping them out keeps the index, which every first search downloads, small.
+        docs = [doc for doc in docs if "/versions/" not in doc["location"] and not doc["location"].endswith(UNSEARCHED)]
         groups = (synonyms or {}).get(lang, [])
-        docs = [{**doc, "text": with_synonyms(doc["title"], doc["text"], groups)} for doc in docs]
+        docs = [{**doc, "text": with_synonyms(doc["title"], lean(doc["text"]), groups)} for doc in docs]
         target.parent.mkdir(parents=True, exist_ok=True)
         content = {"config": {**index["config"], "lang": [lang]}, "docs": docs}
         target.write_text(json.dumps(content, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+
+
+def lean(text: str) -> str:
+    """A section's text as the search shows it, without what no reader searches: attributes, buttons, drawings."""
+    text = re.sub(r"<(svg|button)\b.*?</\1>", " ", text, flags=re.S)
+    text = re.sub(r"<(/?[a-z][a-z0-9]*)\b[^>]*>", r"<\1>", text)
+    return re.sub(r"\s+", " ", text).strip()
 
 
 def with_synonyms(title: str, text: str, groups: list[list[str]]) -> str:

@@ -4,6 +4,7 @@
     {{ artelabs.pdf }}                 the language's PDF under the site, or none (not built)
     {{ artelabs.lang }}, {{ artelabs.root }}   the language, and its root's URL path ("/", "/fr/")
     {{ artelabs.version_pdf(page.url) }}   on a version's page, its own PDF, else none
+    {{ artelabs.anchor_aliases }}      {page path: {old id: new id}} (data/anchor-aliases.yml)
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ class Words:
     root: str
     pdf: str | None
     strings: Any
+    anchor_aliases: dict[str, dict[str, str]]
 
     def t(self, key: str) -> str:
         return self.strings(key, self.lang)
@@ -38,4 +40,6 @@ class Words:
 
 def on_env(env: Environment, *, config: MkDocsConfig, files: Files, **kwargs: Any) -> None:
     lang = core.current_language(config)
-    env.globals["artelabs"] = Words(lang, "/" + core.prefix(lang, config), core.pdf_path(lang, config), core.strings(config))
+    env.globals["artelabs"] = Words(
+        lang, "/" + core.prefix(lang, config), core.pdf_path(lang, config), core.strings(config), core.anchor_aliases(config)
+    )

