@@ -354,4 +354,5 @@ STRINGS: dict[str, dict[str, str]] = {
     "diagram.receive": {"en": "Receiving:", "fr": "Réception :"},
     "diagram.send": {"en": "Sending:", "fr": "Envoi :"},
     "diagram.or": {"en": "or", "fr": "ou"},
+    "copy": {"en": "Copy", "fr": "Copier"},
 }
