@@ -1,4 +1,8 @@
-"""Shared fixtures: the site is built once per test session into a temporary folder."""
+"""Shared fixtures: the site is built once per test session into a temporary folder.
+
+`build_site` is the one build recipe of the project's tests and of the benchmark
+(bench/timing.py imports it): it builds the way `mkdocs build --strict` does.
+"""
 
 from __future__ import annotations
 
@@ -19,20 +23,30 @@ LANGUAGES = ("en", "fr")
 PAGES = ("", "mail/setup/", "mail/passwords/", "mail/ports/", "privacy/", "terms/", "status/", "contact/")
 
 
-def build_site(site_dir: Path, config_file: Path = ROOT / "mkdocs.yml", **overrides) -> Path:
-    """Build like `mkdocs build --strict` does, into site_dir."""
-    config = load_config(str(config_file), strict=True, site_dir=str(site_dir), **overrides)
-    config.plugins.on_startup(command="build", dirty=False)
+def build_site(site_dir: Path, config_file: Path = ROOT / "mkdocs.yml", *, pdf: bool = True, **overrides) -> Path:
+    """Build like `mkdocs build --strict` does, into site_dir; without the PDFs when pdf is False."""
+    previous = os.environ.get("ARTELABS_PDF")
+    os.environ["ARTELABS_PDF"] = "1" if pdf else "0"
     try:
-        build(config)
+        config = load_config(str(config_file), strict=True, site_dir=str(site_dir), **overrides)
+        config.plugins.on_startup(command="build", dirty=False)
+        try:
+            build(config)
+        finally:
+            config.plugins.on_shutdown()
     finally:
-        config.plugins.on_shutdown()
+        if previous is None:
+            os.environ.pop("ARTELABS_PDF", None)
+        else:
+            os.environ["ARTELABS_PDF"] = previous
     return site_dir
 
 
 def copy_repo(target: Path) -> Path:
     """A copy of the sources to edit and build in a test (no git, venv, build output or tool caches)."""
-    ignore = shutil.ignore_patterns(".git", ".venv", "node_modules", "site", "__pycache__", ".pytest_cache", "test-reports")
+    ignore = shutil.ignore_patterns(
+        ".git", ".venv", "node_modules", "site", "__pycache__", ".pytest_cache", "test-reports", ".cache"
+    )
     return Path(shutil.copytree(ROOT, target, ignore=ignore))
 
 
@@ -50,6 +64,15 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The built site (both languages, PDFs and all), once per session."""
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     return build_site(tmp_path_factory.mktemp("site"))
+
+
+def hooks_module(name: str):
+    """A module of hooks/ (core, markers, datafile, mailfiles, ...), imported as the hooks import it."""
+    import importlib
+
+    if str(ROOT / "hooks") not in sys.path:
+        sys.path.insert(0, str(ROOT / "hooks"))
+    return importlib.import_module(name)
 
 
 @pytest.fixture(scope="session")

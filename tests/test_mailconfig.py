@@ -1,12 +1,12 @@
 """Mail programs that set themselves up: the Apple profile and Thunderbird's autoconfiguration.
 
-Both files are checked against the published definitions in ../shared/reference/ (Apple's
-com.apple.mail.managed.yaml, the draft standard's autoconfig.rng), and against data/ports.yml.
+Both files are checked against the project's own tables of the published specifications
+(tests/specs/: Apple's Mail payload keys, the draft standard's autoconfig schema, each file
+citing its source), and against data/ports.yml.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import plistlib
 import posixpath
 import re
@@ -15,18 +15,17 @@ import sys
 import uuid
 from datetime import datetime
 from pathlib import Path
-from types import ModuleType, SimpleNamespace
+from types import ModuleType
 from typing import Any
 
 import pytest
 import yaml
 from bs4 import BeautifulSoup
-from conftest import LANGUAGES, ROOT, build_site, copy_repo, soup
+from conftest import LANGUAGES, ROOT, build_site, copy_repo, hooks_module, soup
 from lxml import etree
-from mkdocs.exceptions import PluginError
 
-REFERENCE = ROOT.parent / "shared" / "reference"
-HOOK = ROOT / "hooks" / "mailconfig.py"
+SPECS = ROOT / "tests" / "specs"
+COMMAND = ROOT / "tools" / "autoconfig.py"
 DATA = ROOT / "data" / "ports.yml"
 PROFILE = "mail/artelabs-mail.mobileconfig"
 SITE_URL = "https://support.artelabs.ch/"
@@ -39,30 +38,6 @@ PERSONAL_KEYS = (
     "OutgoingPassword",
 )
 
-# The keys around a payload that Apple defines outside com.apple.mail.managed.yaml, as published in
-# github.com/apple/device-management, mdm/profiles/TopLevel.yaml and CommonPayloadKeys.yaml (only the
-# keys a manually installed profile may use; same fields as the payload definitions).
-TOP_LEVEL = yaml.safe_load("""
-- {key: PayloadIdentifier, type: <string>, presence: required}
-- {key: PayloadUUID, type: <string>, presence: required}
-- {key: PayloadType, type: <string>, presence: required, rangelist: [Configuration]}
-- {key: PayloadVersion, type: <integer>, presence: required, rangelist: [1]}
-- {key: PayloadContent, type: <array>, presence: required}
-- {key: PayloadDescription, type: <string>, presence: optional}
-- {key: PayloadDisplayName, type: <string>, presence: optional}
-- {key: PayloadOrganization, type: <string>, presence: optional}
-- {key: PayloadRemovalDisallowed, type: <boolean>, presence: optional}
-- {key: PayloadScope, type: <string>, presence: optional, rangelist: [System, User]}
-""")
-COMMON_PAYLOAD_KEYS = yaml.safe_load("""
-- {key: PayloadIdentifier, type: <string>, presence: required}
-- {key: PayloadUUID, type: <string>, presence: required}
-- {key: PayloadType, type: <string>, presence: required}
-- {key: PayloadVersion, type: <integer>, presence: required, rangelist: [1]}
-- {key: PayloadDescription, type: <string>, presence: optional}
-- {key: PayloadDisplayName, type: <string>, presence: optional}
-- {key: PayloadOrganization, type: <string>, presence: optional}
-""")
 PLIST_TYPES = {
     "<string>": str,
     "<integer>": int,
@@ -82,37 +57,29 @@ UUID_FORMAT = re.compile(r"^[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9
 
 
 @pytest.fixture(scope="session")
-def reference() -> Path:
-    """../shared/reference/, beside the repository (CI puts a copy of shared/ beside the clone)."""
-    needed = [REFERENCE / "com.apple.mail.managed.yaml", REFERENCE / "autoconfig.rng"]
-    missing = [str(path) for path in needed if not path.is_file()]
-    if missing:
-        pytest.fail(
-            f"reference specification missing: {', '.join(missing)}; the mail configuration tests need "
-            "a copy of shared/reference/ beside the repository (../shared/reference/)",
-            pytrace=False,
-        )
-    return REFERENCE
+def apple_mail() -> dict[str, Any]:
+    """tests/specs/apple-mail-payload.yml: Apple's com.apple.mail.managed keys, as the project's table."""
+    return yaml.safe_load((SPECS / "apple-mail-payload.yml").read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="session")
-def apple_mail(reference: Path) -> dict[str, Any]:
-    return yaml.safe_load((reference / "com.apple.mail.managed.yaml").read_text(encoding="utf-8"))
-
-
-@pytest.fixture(scope="session")
-def relaxng(reference: Path) -> etree.RelaxNG:
-    return etree.RelaxNG(etree.parse(str(reference / "autoconfig.rng")))
+def relaxng() -> etree.RelaxNG:
+    return etree.RelaxNG(etree.parse(str(SPECS / "autoconfig.rng")))
 
 
 @pytest.fixture(scope="session")
 def mailconfig() -> ModuleType:
-    """hooks/mailconfig.py, imported by path like MkDocs does."""
-    spec = importlib.util.spec_from_file_location("mailconfig_under_test", HOOK)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    """hooks/mailfiles.py: the profile and autoconfig functions."""
+    return hooks_module("mailfiles")
+
+
+@pytest.fixture(scope="session")
+def strings() -> Any:
+    return hooks_module("datafile").Strings(ROOT / "data" / "strings.yml")
+
+
+def load_data(root: Path = ROOT) -> dict[str, Any]:
+    return hooks_module("datafile").load(root / "data" / "ports.yml", name="data/ports.yml")
 
 
 def read_data(path: Path = DATA) -> dict[str, Any]:
@@ -146,7 +113,7 @@ def definition_problems(keys: list[dict[str, Any]], values: dict[str, Any], wher
         if "format" in entry and not re.match(entry["format"], str(value)):
             problems.append(f"{where}: {key} = {value!r} does not match {entry['format']}")
         for system in ("iOS", "macOS"):
-            if entry.get("supportedOS", {}).get(system, {}).get("introduced") == "n/a":
+            if entry.get("supported", {}).get(system) is False:
                 problems.append(f"{where}: {key} is not supported on {system}")
     for entry in keys:
         if entry.get("presence") == "required" and entry["key"] not in values:
@@ -251,25 +218,25 @@ def assert_offer(site: Path, lang: str, page: BeautifulSoup, ui_ios: str) -> Non
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_profile_is_allowed_by_apples_definition(site: Path, apple_mail: dict[str, Any], lang: str) -> None:
     profile = read_profile(site, lang)
-    problems = definition_problems(TOP_LEVEL, profile, "profile")
+    problems = definition_problems(apple_mail["toplevel"], profile, "profile")
     assert len(profile["PayloadContent"]) == 1
     (payload,) = profile["PayloadContent"]
-    assert payload["PayloadType"] == apple_mail["payload"]["payloadtype"] == "com.apple.mail.managed"
-    problems += definition_problems(apple_mail["payloadkeys"] + COMMON_PAYLOAD_KEYS, payload, "mail payload")
+    assert payload["PayloadType"] == apple_mail["payloadtype"] == "com.apple.mail.managed"
+    problems += definition_problems(apple_mail["payloadkeys"] + apple_mail["common"], payload, "mail payload")
     assert problems == []
     assert UUID_FORMAT.match(profile["PayloadUUID"]) and UUID_FORMAT.match(payload["PayloadUUID"])
     assert payload["PayloadIdentifier"].startswith(profile["PayloadIdentifier"] + ".")
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
-def test_profile_holds_the_data_and_nothing_personal(site: Path, mailconfig: ModuleType, lang: str) -> None:
+def test_profile_holds_the_data_and_nothing_personal(site: Path, strings: Any, lang: str) -> None:
     profile = read_profile(site, lang)
     assert_profile_matches(profile, read_data())
     (payload,) = profile["PayloadContent"]
     assert [key for key in PERSONAL_KEYS if key in payload] == []
     # Descriptions in the profile's language.
-    assert profile["PayloadDisplayName"] == mailconfig.STRINGS["profile.name"][lang]
-    assert payload["EmailAccountDescription"] == mailconfig.STRINGS["profile.account"][lang]
+    assert profile["PayloadDisplayName"] == strings("profile.name", lang)
+    assert payload["EmailAccountDescription"] == strings("profile.account", lang)
     assert read_data()["account"]["username"][lang] in profile["PayloadDescription"]
 
 
@@ -283,19 +250,19 @@ def test_profiles_differ_only_in_words(site: Path) -> None:
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
-def test_profile_is_the_same_bytes_at_every_generation(site: Path, mailconfig: ModuleType, lang: str) -> None:
+def test_profile_is_the_same_bytes_at_every_generation(
+    site: Path, mailconfig: ModuleType, strings: Any, lang: str
+) -> None:
     prefix = "" if lang == "en" else f"{lang}/"
     built = (site / prefix / PROFILE).read_bytes()
-    data = mailconfig.load_data(ROOT)
-    assert mailconfig.profile(data, lang, SITE_URL) == built
-    assert mailconfig.profile(mailconfig.load_data(ROOT), lang, SITE_URL) == built
+    assert mailconfig.profile(load_data(), strings, lang, SITE_URL) == built
     assert built.startswith(b'<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE plist')
     profile = plistlib.loads(built)
     assert uuid.UUID(profile["PayloadUUID"]).version == 5
 
 
 def test_the_check_catches_what_apple_does_not_allow(apple_mail: dict[str, Any]) -> None:
-    keys = apple_mail["payloadkeys"] + COMMON_PAYLOAD_KEYS
+    keys = apple_mail["payloadkeys"] + apple_mail["common"]
     payload = {
         "PayloadType": "com.apple.mail.managed",
         "PayloadVersion": 2,
@@ -325,36 +292,29 @@ def test_the_check_catches_what_apple_does_not_allow(apple_mail: dict[str, Any])
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
-def test_setup_page_offers_its_languages_profile(site: Path, mailconfig: ModuleType, lang: str) -> None:
-    assert_offer(site, lang, soup(site, lang, "mail/setup/"), mailconfig.STRINGS["ui.ios"][lang])
+def test_setup_page_offers_its_languages_profile(site: Path, strings: Any, lang: str) -> None:
+    assert_offer(site, lang, soup(site, lang, "mail/setup/"), strings("ui.ios", lang))
 
 
-def test_offer_keeps_the_markers_indentation(mailconfig: ModuleType) -> None:
-    page = SimpleNamespace(file=SimpleNamespace(src_uri="mail/setup.fr.md", locale="fr"))
-    markdown = '=== "iPhone"\n\n    <!-- mobileconfig-offer -->\n\n    Steps.\n'
-    out = mailconfig.on_page_markdown(markdown, page=page, config=SimpleNamespace(theme={}))
-    assert out.startswith('=== "iPhone"\n\n') and out.endswith("\n\n    Steps.\n")
-    box = out[len('=== "iPhone"\n\n') : out.index("\n\n    Steps.")]
-    assert box.startswith('    !!! tip "')
-    assert all(line.startswith("    ") for line in box.splitlines() if line)
-    assert "(artelabs-mail.mobileconfig)" in box
-    assert mailconfig.STRINGS["ui.macos"]["fr"] in box
+def test_offer_inside_a_content_tab_stays_in_the_tab(strings: Any) -> None:
+    """The marker indented in a tab gives the box inside that tab, with the French words and link."""
+    import markdown
+
+    markers = hooks_module("markers")
+    extension = markers.makeExtension(lang="fr", page="mail/setup/")
+    text = '=== "iPhone"\n\n    <!-- mobileconfig-offer -->\n\n    Steps.\n'
+    html = markdown.markdown(text, extensions=["pymdownx.tabbed", extension])
+    block = BeautifulSoup(html, "lxml").select_one(".tabbed-block")
+    box = block.select_one(".admonition.tip")
+    assert box is not None and box.find_next_sibling("p").get_text() == "Steps."
+    assert box.select_one("a.md-button")["href"] == "../artelabs-mail.mobileconfig"
+    assert strings("ui.macos", "fr") in box.get_text()
 
 
-def test_offer_in_a_language_without_words_stops_the_build(mailconfig: ModuleType) -> None:
-    page = SimpleNamespace(file=SimpleNamespace(src_uri="mail/setup.de.md", locale="de"))
-    with pytest.raises(PluginError) as error:
-        mailconfig.on_page_markdown("<!-- mobileconfig-offer -->\n", page=page, config=SimpleNamespace(theme={}))
-    message = str(error.value)
-    assert "\n" not in message
-    assert message.startswith("hooks/mailconfig.py: STRINGS[") and "no 'de' text" in message
-    assert "docs/mail/setup.de.md" in message
-
-
-def test_offer_inside_a_sentence_stops_the_build(mailconfig: ModuleType) -> None:
-    page = SimpleNamespace(file=SimpleNamespace(src_uri="mail/setup.md", locale="en"))
-    with pytest.raises(PluginError, match=r"^docs/mail/setup.md: .* must stand alone on its line$"):
-        mailconfig.on_page_markdown("See <!-- mobileconfig-offer --> here.\n", page=page, config=SimpleNamespace())
+def test_offer_inside_a_sentence_stops_the_build() -> None:
+    markers = hooks_module("markers")
+    with pytest.raises(markers.MarkerError, match=r"must stand alone on its line$"):
+        markers.standalone_renderer(ROOT, "en").render("mobileconfig-offer", alone=False)
 
 
 # -----------------------------------------------------------------------------
@@ -363,7 +323,7 @@ def test_offer_inside_a_sentence_stops_the_build(mailconfig: ModuleType) -> None
 
 
 def test_autoconfig_follows_the_standard_and_the_data(tmp_path: Path, relaxng: etree.RelaxNG) -> None:
-    result = run_command(HOOK, "example.ch", "Bücher.example", "--out", str(tmp_path))
+    result = run_command(COMMAND, "example.ch", "Bücher.example", "--out", str(tmp_path))
     assert result.returncode == 0, result.stderr
     xml = (tmp_path / "config-v1.1.xml").read_bytes()
     assert xml.startswith(b'<?xml version="1.0" encoding="UTF-8"?>')
@@ -380,7 +340,7 @@ def test_autoconfig_follows_the_standard_and_the_data(tmp_path: Path, relaxng: e
 
 def test_autoconfig_goes_to_standard_output_without_out(relaxng: etree.RelaxNG) -> None:
     result = subprocess.run(
-        [sys.executable, str(HOOK), "autoconfig", "example.com"], capture_output=True, timeout=60, check=True
+        [sys.executable, str(COMMAND), "autoconfig", "example.com"], capture_output=True, timeout=60, check=True
     )
     assert autoconfig_values(result.stdout, relaxng)["domains"] == ["example.com"]
 
@@ -401,11 +361,11 @@ def test_autoconfig_goes_to_standard_output_without_out(relaxng: etree.RelaxNG) 
     ],
 )
 def test_a_bad_domain_is_refused(tmp_path: Path, value: str, reason: str) -> None:
-    result = run_command(HOOK, "example.ch", value, "--out", str(tmp_path))
+    result = run_command(COMMAND, "example.ch", value, "--out", str(tmp_path))
     assert result.returncode == 2
     lines = result.stderr.splitlines()
     assert len(lines) == 1, result.stderr
-    assert lines[0].startswith(f"mailconfig: '{value}' is not a domain name: ")
+    assert lines[0].startswith(f"autoconfig: '{value}' is not a domain name: ")
     assert reason in lines[0]
     assert not (tmp_path / "config-v1.1.xml").exists()
 
@@ -416,7 +376,7 @@ def test_a_bad_domain_is_refused(tmp_path: Path, value: str, reason: str) -> Non
 
 
 def test_a_change_in_the_data_changes_both_files(
-    tmp_path: Path, relaxng: etree.RelaxNG, mailconfig: ModuleType
+    tmp_path: Path, relaxng: etree.RelaxNG, mailconfig: ModuleType, strings: Any
 ) -> None:
     repo = copy_repo(tmp_path / "repo")
     data_file = repo / "data" / "ports.yml"
@@ -436,16 +396,16 @@ def test_a_change_in_the_data_changes_both_files(
             with path.open("a", encoding="utf-8") as markdown:
                 markdown.write('\n=== "iPhone/iPad/Mac"\n\n    <!-- mobileconfig-offer -->\n')
 
-    site = build_site(tmp_path / "site", config_file=repo / "mkdocs.yml")
+    site = build_site(tmp_path / "site", config_file=repo / "mkdocs.yml", pdf=False)
     for lang in LANGUAGES:
         profile = read_profile(site, lang)
         assert_profile_matches(profile, data)
         assert profile["PayloadContent"][0]["IncomingMailServerPortNumber"] == 1993
-        unchanged = plistlib.loads(mailconfig.profile(mailconfig.load_data(ROOT), lang, SITE_URL))
+        unchanged = plistlib.loads(mailconfig.profile(load_data(), strings, lang, SITE_URL))
         assert profile["PayloadUUID"] != unchanged["PayloadUUID"]
-        assert_offer(site, lang, soup(site, lang, "mail/setup/"), mailconfig.STRINGS["ui.ios"][lang])
+        assert_offer(site, lang, soup(site, lang, "mail/setup/"), strings("ui.ios", lang))
 
-    result = run_command(repo / "hooks" / "mailconfig.py", "example.ch", "--out", str(tmp_path / "out"))
+    result = run_command(repo / "tools" / "autoconfig.py", "example.ch", "--out", str(tmp_path / "out"))
     assert result.returncode == 0, result.stderr
     values = autoconfig_values((tmp_path / "out" / "config-v1.1.xml").read_bytes(), relaxng)
     assert values["incoming"] == expected_servers(data, "incoming")

@@ -1,4 +1,4 @@
-"""The offline PDF of each language (hooks/pdf.py), read back with pypdf."""
+"""The offline PDF of each language (hooks/pdfbook.py), read back with pypdf."""
 
 from __future__ import annotations
 
@@ -297,15 +297,6 @@ def test_pdf_templates_are_not_published(site: Path) -> None:
     """overrides/pdf/ holds the PDF's templates, styles and words: only the PDFs are published."""
     files = [path.relative_to(site) for path in site.rglob("*") if path.is_file()]
     assert {path.as_posix() for path in files if "pdf" in path.parts} == set(PDF.values())
-
-
-def test_same_sources_give_the_same_bytes(tmp_path: Path) -> None:
-    """Render twice from one snapshot of the sources (others may edit the checkout meanwhile)."""
-    sources = copy_repo(tmp_path / "sources")
-    first = build_site(tmp_path / "first", config_file=sources / "mkdocs.yml")
-    second = build_site(tmp_path / "second", config_file=sources / "mkdocs.yml")
-    for lang in LANGUAGES:
-        assert (first / PDF[lang]).read_bytes() == (second / PDF[lang]).read_bytes(), f"{PDF[lang]} differs"
 
 
 def test_serve_builds_no_pdf_unless_asked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -21,8 +21,8 @@ PHONE_360 = {"width": 360, "height": 740}
 PHONE_390 = {"width": 390, "height": 844}
 DATA = yaml.safe_load((ROOT / "data" / "ports.yml").read_text(encoding="utf-8"))
 IMAP = next(entry for entry in DATA["mail"] if entry["id"] == "imap")
-COPY = {"en": "Copy", "fr": "Copier"}  # data/strings-frontend.yml
-COPIED = {"en": "Copied", "fr": "Copié"}  # Material's "Copied to clipboard" / "Copié dans le presse-papier"
+STRINGS = yaml.safe_load((ROOT / "data" / "strings.yml").read_text(encoding="utf-8"))
+COPY, COPIED, LINK_COPIED = STRINGS["copy"], STRINGS["copied"], STRINGS["link.copied"]
 # Dark palette: the pages with the most in them (tables, diagram, tabs, admonitions).
 DARK_PAGES = ("", "mail/setup/", "mail/ports/")
 
@@ -192,7 +192,7 @@ def test_copy_button_copies_the_value_and_says_so(clipboard_tab: Any, server: Se
         button = page.get_by_role("button", name=f"{COPY[lang]} {value}", exact=True).first
         expect(button).to_be_visible()
         button.click()
-        expect(status).to_contain_text(COPIED[lang])
+        expect(status).to_have_text(COPIED[lang])
         assert _clipboard(page) == value
     # The buttons say what they copy, in the page's language.
     names = page.locator("#server-imap button.mdx-copy").evaluate_all("bs => bs.map(b => b.getAttribute('aria-label'))")
@@ -223,7 +223,7 @@ def test_heading_link_goes_to_the_heading_and_copies_its_full_url(clipboard_tab:
     heading.locator("a.headerlink").click()
     assert _clipboard(page) == server.url(f"/{prefix(lang)}mail/setup/#smtp")
     assert page.evaluate("() => location.hash") == "#smtp", "the link still goes to its heading"
-    expect(_status(page)).to_contain_text(COPIED[lang])
+    expect(_status(page)).to_have_text(LINK_COPIED[lang])
     assert page.errors == []
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import re
 import socket
 from pathlib import Path
@@ -13,7 +12,7 @@ import yaml
 from bs4 import BeautifulSoup
 from pypdf import PdfReader
 
-from conftest import LANGUAGES, PAGES, ROOT, build_site, copy_repo, mkdocs_build, page_path, soup
+from conftest import LANGUAGES, PAGES, ROOT, build_site, copy_repo, hooks_module, mkdocs_build, page_path, soup
 
 DATA = yaml.safe_load((ROOT / "data" / "ports.yml").read_text(encoding="utf-8"))
 MONTHS = (
@@ -22,11 +21,9 @@ MONTHS = (
 )
 
 
-def _ports_hook():
-    spec = importlib.util.spec_from_file_location("ports_hook", ROOT / "hooks" / "ports.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+def renderer(lang: str):
+    """The markers extension's renderer, on the repository's data (as under any builder)."""
+    return hooks_module("markers").standalone_renderer(ROOT, lang)
 
 
 def all_ports() -> set[int]:
@@ -92,16 +89,15 @@ def test_diagram_is_localized_svg_from_the_data(site: Path, lang: str) -> None:
 
 
 def test_inline_values_in_both_languages() -> None:
-    hook = _ports_hook()
-    hook._data.update(hook.load(ROOT / "data" / "ports.yml", ROOT / "data" / "ports.schema.json"))
+    en, fr = renderer("en"), renderer("fr")
     smtp = next(e for e in DATA["mail"] if e["id"] == "smtp")
-    assert hook.render("smtp.port", "fr", "x.md") == str(smtp["port"])
-    assert hook.render("smtp.host", "en", "x.md") == smtp["host"]
-    assert hook.render("smtp-starttls.security", "fr", "x.md") == "STARTTLS"
-    assert hook.render("std.http.security", "fr", "x.md") == "Aucune"
-    assert hook.render("std.http.security", "en", "x.md") == "None"
-    assert hook.render("account.username", "fr", "x.md") == DATA["account"]["username"]["fr"]
-    assert hook.render("provider.webmail", "en", "x.md") == (
+    assert fr.render("ports:smtp.port", alone=False) == str(smtp["port"])
+    assert en.render("ports:smtp.host", alone=False) == f"<code>{smtp['host']}</code>"
+    assert fr.render("ports:smtp-starttls.security", alone=False) == "STARTTLS"
+    assert fr.render("ports:std.http.security", alone=False) == "Aucune"
+    assert en.render("ports:std.http.security", alone=False) == "None"
+    assert fr.render("ports:account.username", alone=False) == DATA["account"]["username"]["fr"]
+    assert en.render("ports:provider.webmail", alone=False) == (
         f'<a href="{DATA["provider"]["webmail"]}">{DATA["provider"]["webmail"].removeprefix("https://")}</a>'
     )
 
@@ -113,9 +109,26 @@ def test_pages_show_the_mail_server_in_both_languages(site: Path) -> None:
             assert host in article_text(page_path(site, lang, path).read_text(encoding="utf-8")), (lang, path)
 
 
-def test_no_marker_left_in_any_page(site: Path) -> None:
-    for file in site.rglob("*.html"):
-        assert "<!-- ports:" not in file.read_text(encoding="utf-8"), file
+def test_every_marker_shows_its_value_on_its_page(site: Path) -> None:
+    """Each marker of each page's Markdown is on the built page as its value's text, not as a comment."""
+    markers = hooks_module("markers")
+    checked = 0
+    for lang in LANGUAGES:
+        values = renderer(lang)
+        for path in PAGES:
+            stem = ROOT / "docs" / (path.rstrip("/") or "index")
+            markdown = Path(f"{stem}{'' if lang == 'en' else '.' + lang}.md").read_text(encoding="utf-8")
+            html = page_path(site, lang, path).read_text(encoding="utf-8")
+            text = " ".join(article_text(html).split())
+            assert "<!--" not in BeautifulSoup(html, "lxml").select_one("article").decode_contents().replace(
+                "&lt;!--", ""
+            ), f"{lang} /{path}: a comment left in the page"
+            for marker in markers.scan(markdown):
+                if marker.body.startswith("ports:") and not marker.alone:
+                    shown = " ".join(BeautifulSoup(values.render(marker.body, alone=False), "lxml").get_text().split())
+                    assert shown in text, f"{lang} /{path}:{marker.line}: {marker.text} should show {shown!r}"
+                    checked += 1
+    assert checked > 40, "the pages use markers: this test must see them"
 
 
 def test_standard_ports_agree_with_iana_service_names() -> None:
@@ -162,40 +175,27 @@ def _edit_data(repo: Path, old: str, new: str) -> None:
 BAD_INPUT = {
     "yaml-syntax": (
         lambda repo: _edit_data(repo, "    port: 993\n", "    port: [993\n"),
-        r"^ERROR\s+-\s+data/ports\.yml: line \d+: YAML syntax error: .+$",
+        r"^ERROR\s+-\s+data/ports\.yml:\d+: YAML syntax error: .+$",
     ),
     "missing-key": (
         lambda repo: _edit_data(repo, "    host: mail.infomaniak.com\n", "", ),
-        r"^ERROR\s+-\s+data/ports\.yml: mail\[0\]: missing required key 'host'$",
+        r"^ERROR\s+-\s+data/ports\.yml:20: mail\[imap\]: missing key 'host', expected id, protocol, .+$",
     ),
     "port-out-of-range": (
         lambda repo: _edit_data(repo, "    port: 995\n", "    port: 99999\n"),
-        r"^ERROR\s+-\s+data/ports\.yml: mail\[1\]\.port: 99999 is not an integer from 1 to 65535$",
+        r"^ERROR\s+-\s+data/ports\.yml:36: mail\[pop3\]\.port: 99999, expected a whole number from 1 to 65535$",
     ),
-    "port-not-integer": (
-        lambda repo: _edit_data(repo, "    port: 995\n", "    port: nine\n"),
-        r"^ERROR\s+-\s+data/ports\.yml: mail\[1\]\.port: 'nine' is not an integer from 1 to 65535$",
-    ),
-    "unknown-security": (
-        lambda repo: _edit_data(repo, "    security: starttls\n", "    security: tls\n"),
-        r"^ERROR\s+-\s+data/ports\.yml: mail\[3\]\.security: 'tls' is not allowed, expected one of ssl-tls, starttls, none$",
-    ),
-    "duplicate-id": (
-        lambda repo: _edit_data(repo, "  - id: pop3\n    protocol: POP3", "  - id: imap\n    protocol: POP3"),
-        r"^ERROR\s+-\s+data/ports\.yml: mail\[1\]\.id: duplicate id 'imap', expected ids unique in mail$",
-    ),
-    "label-missing-in-one-language": (
-        lambda repo: _edit_data(
-            repo, "      fr: Télécharge vos messages sur un seul appareil. À ne choisir qu'en connaissance de cause.\n", ""
-        ),
-        r"^ERROR\s+-\s+data/ports\.yml: mail\[1\]\.note: missing required key 'fr'$",
+    "port-written-as-a-decimal": (
+        lambda repo: _edit_data(repo, "    port: 993\n", "    port: 993.0\n"),
+        r"^ERROR\s+-\s+data/ports\.yml:24: mail\[imap\]\.port: 993\.0 is a decimal number, expected a whole number "
+        r"from 1 to 65535$",
     ),
     "unknown-marker": (
         lambda repo: (repo / "docs" / "mail" / "ports.fr.md").write_text(
             (repo / "docs" / "mail" / "ports.fr.md").read_text(encoding="utf-8") + "\nPort <!-- ports:imap.prot -->\n",
             encoding="utf-8",
         ),
-        r"^ERROR\s+-\s+docs/mail/ports\.fr\.md: unknown marker '<!-- ports:imap\.prot -->', expected .+$",
+        r"^ERROR\s+-\s+docs/mail/ports\.fr\.md:\d+: unknown marker '<!-- ports:imap\.prot -->', expected .+$",
     ),
 }
 
@@ -210,11 +210,13 @@ def test_bad_input_stops_the_build_with_one_line(tmp_path: Path, case: str) -> N
     errors = [entry for entry in result.stderr.splitlines() if entry.startswith("ERROR")]
     assert len(errors) == 1 and re.match(line, errors[0]), f"{case}: {result.stderr[-800:]}"
     assert "Traceback" not in result.stderr
-    assert not (tmp_path / "out" / "mail" / "ports" / "index.html").exists() or case == "unknown-marker"
-    data, schema = ((repo / "data" / name).read_text(encoding="utf-8") for name in ("ports.yml", "ports.schema.json"))
-    stamp = hashlib.sha256(f"{schema}\0{data}".encode()).hexdigest()
+    assert not (tmp_path / "out" / "mail" / "ports" / "index.html").exists()
+    checked = repo / ".cache" / "artelabs" / "checked"
     if case != "unknown-marker":
-        assert not (repo / ".cache" / "ports" / "validated" / stamp).exists(), "bad data marked as checked"
+        data = hashlib.sha256((repo / "data" / "ports.yml").read_bytes()).hexdigest()
+        schema = (repo / "data" / "ports.schema.json").read_text(encoding="utf-8")
+        stamp = hashlib.sha256(f"{schema}\0{data}".encode()).hexdigest()
+        assert not (checked / stamp).exists(), "bad data marked as checked"
 
 
 # -----------------------------------------------------------------------------

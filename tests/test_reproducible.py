@@ -2,13 +2,12 @@
 
 Every file counts: pages, search indexes, sitemap.xml and its .gz, the PDFs,
 the Apple profile, .htaccess. Dates come from SOURCE_DATE_EPOCH, which
-hooks/i18n_fixes.py sets to the last commit's date when it is not set.
+hooks/core.py sets to the last commit's date when it is not set.
 """
 
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import os
 import random
 import subprocess
@@ -19,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, hooks_module
 
 # Read before any build of the session sets it.
 EPOCH_GIVEN = os.environ.get("SOURCE_DATE_EPOCH")
@@ -61,11 +60,6 @@ def last_commit_epoch() -> str:
     ).stdout.strip()
 
 
-def load_hook(name: str) -> Any:
-    spec = importlib.util.spec_from_file_location(f"{name}_hook", ROOT / "hooks" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def test_two_builds_give_byte_identical_trees(site: Path, tmp_path: Path) -> None:
@@ -110,13 +104,13 @@ def test_two_builds_give_byte_identical_trees(site: Path, tmp_path: Path) -> Non
 
 def test_source_date_epoch_defaults_to_the_last_commit(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
-    load_hook("i18n_fixes").on_startup(command="build", dirty=False)
+    hooks_module("core").start()
     assert os.environ["SOURCE_DATE_EPOCH"] == last_commit_epoch()
 
 
 def test_a_given_source_date_epoch_is_kept(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
-    load_hook("i18n_fixes").on_startup(command="build", dirty=False)
+    hooks_module("core").start()
     assert os.environ["SOURCE_DATE_EPOCH"] == "1700000000"
 
 

@@ -15,10 +15,10 @@
   const inner = status && status.firstElementChild
   let timer
 
-  function say() {
-    if (!inner) return
+  function say(key) { // "copied" or "linkCopied": data-copied, data-link-copied
+    if (!inner || !status.dataset[key]) return
     clearTimeout(timer)
-    inner.textContent = status.dataset.copied
+    inner.textContent = status.dataset[key]
     status.classList.add("md-dialog--active")
     timer = setTimeout(() => {
       status.classList.remove("md-dialog--active")
@@ -50,14 +50,14 @@
     if (!(event.target instanceof Element)) return
     const button = event.target.closest("button.mdx-copy[data-copy]")
     if (button) {
-      copy(button.dataset.copy).then(() => say(), () => {})
+      copy(button.dataset.copy).then(() => say("copied"), () => {})
       return
     }
     const link = event.target.closest("a.headerlink")
     if (link && !event.defaultPrevented && event.button === 0 && !(event.metaKey || event.ctrlKey || event.shiftKey || event.altKey)) {
       const url = new URL(link.href)
       url.search = "" // not the search highlight (?h=...)
-      copy(url.href).then(() => say(), () => {})
+      copy(url.href).then(() => say("linkCopied"), () => {})
     }
   })
 })()

@@ -1,0 +1,123 @@
+"""The site's Apache configuration, `.htaccess`, written into a built site.
+
+Not a hook: hooks/htaccess.py calls it once every language is built, and
+tools/postbuild.py on any built site. Rendered from overrides/htaccess/.htaccess:
+security headers, caching, compression, MIME types and one 404 page per language.
+
+Its Content-Security-Policy allows nothing outside the site's own origin and no
+inline script but those the pages hold, by their sha256 hash. The pages are
+parsed as a browser does (html.parser), not searched with patterns: a script's
+hash is computed from its exact text, whatever its attributes hold. What the
+policy would block stops the build instead: an inline event handler (`onclick=`),
+a `style=` attribute, a `javascript:` link.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from postbuild import Site
+
+TEMPLATE = "htaccess/.htaccess"
+# Material's assets carry a hash of their content in their name.
+FINGERPRINTED = r"\.[0-9a-f]{8}\.min\.(css|js)(\.map)?$"
+JAVASCRIPT_TYPES = frozenset({"", "module", "text/javascript", "application/javascript", "text/ecmascript"})
+
+
+class PolicyError(ValueError):
+    """Markup the Content-Security-Policy would block: one line naming the page."""
+
+
+def write_htaccess(site: Site) -> Path:
+    scripts, styles = inline_hashes(site.folder)
+    text = site.templates().get_template(TEMPLATE).render(
+        script_sources=" ".join(scripts),
+        style_sources="".join(f" {source}" for source in styles),
+        error_pages=error_pages(site),
+        fingerprinted=FINGERPRINTED,
+    )
+    path = site.folder / ".htaccess"
+    path.write_text(text.rstrip("\n") + "\n", encoding="utf-8", newline="\n")
+    return path
+
+
+def inline_hashes(folder: Path) -> tuple[list[str], list[str]]:
+    """CSP sources ('sha256-...') of every distinct inline script and style of the site's pages."""
+    scripts: set[str] = set()
+    styles: set[str] = set()
+    for page in sorted(folder.rglob("*.html")):
+        parser = _Page(page.relative_to(folder).as_posix())
+        parser.feed(page.read_text(encoding="utf-8"))
+        parser.close()
+        scripts.update(csp_hash(text) for text in parser.scripts if text.strip())
+        styles.update(csp_hash(text) for text in parser.styles)
+    return sorted(scripts), sorted(styles)
+
+
+def csp_hash(text: str) -> str:
+    """The CSP source that allows this exact inline script or style."""
+    digest = hashlib.sha256(text.encode("utf-8")).digest()
+    return f"'sha256-{base64.b64encode(digest).decode('ascii')}'"
+
+
+def error_pages(site: Site) -> list[tuple[str, str]]:
+    """(URL prefix, 404 page) per language, the default language first."""
+    root = urlsplit(site.site_url or "/").path.rstrip("/") + "/"
+    return [(f"{root}{site.prefix(lang)}", f"{root}{site.prefix(lang)}404.html") for lang in site.languages]
+
+
+class _Page(HTMLParser):
+    """Inline scripts and styles, exactly as written; what the policy would block refused."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(convert_charrefs=False)
+        self.name = name
+        self.scripts: list[str] = []
+        self.styles: list[str] = []
+        self._inside: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        names = {name for name, _ in attrs}
+        for name, value in attrs:
+            if name.startswith("on") or name == "style":
+                raise PolicyError(
+                    f"{self.name}:{self.getpos()[0]}: <{tag}> has an inline '{name}=' attribute, expected none: the "
+                    "Content-Security-Policy blocks it (use a class in a stylesheet or a script file)"
+                )
+            if name in ("href", "src", "action", "formaction") and value and _is_javascript(value):
+                raise PolicyError(
+                    f"{self.name}:{self.getpos()[0]}: <{tag} {name}=\"{value[:40]}\">: a javascript: link, expected a "
+                    "page address (the Content-Security-Policy blocks it; use a script file)"
+                )
+        kind = dict(attrs).get("type") or ""
+        if tag == "script" and "src" not in names and kind.strip().lower() in JAVASCRIPT_TYPES:
+            self._inside = self.scripts
+            self.scripts.append("")
+        elif tag == "style":
+            self._inside = self.styles
+            self.styles.append("")
+        else:
+            self._inside = None if tag in ("script", "style") else self._inside
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("script", "style"):
+            self._inside = None
+
+    def handle_data(self, data: str) -> None:
+        if self._inside is not None:
+            self._inside[-1] += data
+
+    def handle_entityref(self, name: str) -> None:
+        self.handle_data(f"&{name};")
+
+    def handle_charref(self, name: str) -> None:
+        self.handle_data(f"&#{name};")
+
+
+def _is_javascript(url: str) -> bool:
+    cleaned = "".join(char for char in url if char > " ").lower()  # browsers ignore spaces and controls in a scheme
+    return cleaned.startswith("javascript:")

@@ -1,0 +1,186 @@
+"""One PDF of the whole site per language, made with WeasyPrint from the built pages.
+
+Not a hook (hooks/pdf.py calls it; tools/postbuild.py too). For one language it
+reads the built site: the navigation of the language's home page gives the
+order and the titles, each page's <article> gives its content. It renders
+overrides/pdf/document.html (cover, contents, pages) with tabs unfolded,
+`<details>` open, ids prefixed with the page's slug and links between pages
+inside the PDF, into /pdf/artelabs-support-en.pdf or /fr/pdf/artelabs-support-fr.pdf.
+Dated by the build's date: same sources, same bytes.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+from postbuild import Site
+
+log = logging.getLogger("mkdocs.plugins.pdf")
+
+TEMPLATE = "pdf/document.html"
+STYLESHEET = "pdf/print.css"
+SVG_STYLESHEET = "pdf/svg.css"  # WeasyPrint draws an inline <svg> with its own <style> only
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def target(site: Site, lang: str) -> str:
+    """Where a language's PDF goes in the site: pdf/artelabs-support-en.pdf, fr/pdf/artelabs-support-fr.pdf."""
+    return f"{site.prefix(lang)}pdf/artelabs-support-{lang}.pdf"
+
+
+# -----------------------------------------------------------------------------
+# The document, from the built pages
+# -----------------------------------------------------------------------------
+
+
+def prepare(site: Site, lang: str) -> dict[str, Any]:
+    """Everything WeasyPrint needs, as plain values: the document's HTML, styles, where to write."""
+    entries = _navigation(site, lang)
+    pages = [page for entry in entries for page in entry.get("children", [entry])]
+    env = site.templates()
+    date = site.date
+    months = site.t("months", lang).split()
+    source = env.get_template(TEMPLATE).render(
+        lang=lang,
+        t=lambda key: site.t(key, lang),
+        site=site,
+        description=site.descriptions.get(lang, ""),
+        copyright=site.copyrights.get(lang, ""),
+        site_address=site.site_url + site.prefix(lang),
+        date=date,
+        date_text=f"{date.day} {months[date.month - 1]} {date.year}" if date else site.t("pdf.undated", lang),
+        version=site.version or site.t("pdf.unversioned", lang),
+        entries=entries,
+    )
+    epoch = int(date.timestamp()) if date else 0
+    return {
+        "source": source,
+        "site": site.folder,
+        "target": target(site, lang),
+        "slugs": {page["url"]: page["slug"] for page in pages},
+        "site_url": site.site_url or "/",
+        "css": (site.root / "overrides" / STYLESHEET).read_text(encoding="utf-8"),
+        "svg_css": (site.root / "overrides" / SVG_STYLESHEET).read_text(encoding="utf-8"),
+        "identifier": f"artelabs-support-{lang}-{epoch}".encode(),
+    }
+
+
+def _navigation(site: Site, lang: str) -> list[dict[str, Any]]:
+    """The language's navigation, as sections and pages, each page with its article's HTML."""
+    from bs4 import BeautifulSoup
+
+    home = site.folder / site.prefix(lang) / "index.html"
+    nav = BeautifulSoup(home.read_text(encoding="utf-8"), "html.parser").select_one("nav.md-nav--primary")
+    if nav is None:
+        raise ValueError(f"{home.relative_to(site.folder)}: no primary navigation, expected Material's nav.md-nav--primary")
+    base = "/" + site.prefix(lang)
+    entries: list[dict[str, Any]] = []
+    for item in nav.select(":scope > ul > li"):
+        children = item.select(":scope > nav:not(.md-nav--secondary) > ul > li > a.md-nav__link")
+        if children:
+            title = " ".join(item.select_one(":scope > label, :scope > a").get_text(" ", strip=True).split())
+            pages = [_page(site, base, link) for link in children]
+            entries.append({"title": title, "slug": f"section-{_slug(title)}", "children": pages})
+        else:
+            entries.append(_page(site, base, item.select_one(":scope > a.md-nav__link")))
+    return entries
+
+
+def _page(site: Site, base: str, link: Any) -> dict[str, Any]:
+    from bs4 import BeautifulSoup
+
+    url = urlsplit(urljoin(base, link["href"])).path.lstrip("/")  # fr/mail/setup/
+    file = site.folder / url / "index.html"
+    article = BeautifulSoup(file.read_text(encoding="utf-8"), "html.parser").select_one("article.md-content__inner")
+    for extra in article.select(".mdx-pdf-link"):
+        extra.decompose()
+    content = "".join(str(child) for child in article.contents).strip()
+    title = " ".join(link.get_text(" ", strip=True).split())
+    return {"title": title, "url": url, "slug": _slug(url), "content": content}
+
+
+def _slug(url: str) -> str:
+    """A page's URL (or a title) as an id: "fr/mail/setup/" -> "page-fr-mail-setup"."""
+    text = "".join(c if c.isalnum() else "-" for c in url.strip("/").lower())
+    return "page-" + ("-".join(part for part in text.split("-") if part) or "home")
+
+
+# -----------------------------------------------------------------------------
+# Rendering
+# -----------------------------------------------------------------------------
+
+
+def write_pdf(job: dict[str, Any]) -> None:
+    """Render one language's document and write its PDF."""
+    import weasyprint  # imported here: a build without PDFs does not pay for it
+    from weasyprint.urls import URLFetcher
+
+    site: Path = job["site"]
+    local = URLFetcher(allowed_protocols={"file", "data"}, fail_on_errors=True)  # never the network
+    document = weasyprint.HTML(string=job["source"], base_url=site.as_uri() + "/", url_fetcher=local)
+    # WeasyPrint's parsed tree, changed before layout: one parse, and inline <svg> stays SVG.
+    make_printable(document.etree_element, job["slugs"], job["site_url"], job["svg_css"])
+    pdf = document.write_pdf(stylesheets=[weasyprint.CSS(string=job["css"])], pdf_identifier=job["identifier"])
+    out = site / job["target"]
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(pdf)
+    log.info("PDF %s: %d KB", job["target"], len(pdf) // 1024)
+
+
+def make_printable(root: Any, slugs: dict[str, str], site_url: str, svg_css: str) -> None:
+    """Tabs unfolded, details open, no permalinks, ids unique and links inside the PDF."""
+    for svg in root.iter(f"{SVG}svg"):
+        style = svg.makeelement(f"{SVG}style", {})
+        style.text = svg_css
+        svg.insert(0, style)
+    for article in root.iter("article"):
+        url = article.get("data-url", "")
+        _unfold_tabs(article)
+        for parent in list(article.iter()):
+            for child in list(parent):
+                if child.tag in ("input", "script", "button") or "headerlink" in child.get("class", "").split():
+                    parent.remove(child)
+        for details in article.iter("details"):
+            details.set("open", "")
+        _link_inside(article, url, slugs, site_url)
+
+
+def _unfold_tabs(article: Any) -> None:
+    """Every content tab printed, each under its label, with the tab's id."""
+    for tabs in [e for e in article.iter("div") if "tabbed-set" in e.get("class", "").split()]:
+        ids = [tab.get("id") for tab in tabs.iter("input")]
+        labels = [label for div in tabs.iter("div") if "tabbed-labels" in div.get("class", "") for label in div]
+        blocks = [div for div in tabs.iter("div") if "tabbed-block" in div.get("class", "").split()]
+        for tab_id, label, block in zip(ids, labels, blocks, strict=False):
+            label.tag = "p"
+            label.attrib = {"class": "mdx-pdf-tab"}
+            label.tail = None
+            block.insert(0, label)
+            if tab_id:
+                block.set("id", tab_id)
+        for div in [d for d in tabs if "tabbed-labels" in d.get("class", "")]:
+            tabs.remove(div)
+
+
+def _link_inside(article: Any, url: str, slugs: dict[str, str], site_url: str) -> None:
+    """Prefix ids with the page's slug; links to the site's pages jump inside the PDF."""
+    slug = slugs[url]
+    for element in article.iter():
+        if element.get("id") and element is not article:
+            element.set("id", f"{slug}--{element.get('id')}")
+        for name in ("aria-labelledby", "aria-describedby"):
+            if element.get(name):
+                element.set(name, " ".join(f"{slug}--{ref}" for ref in element.get(name).split()))
+    for link in article.iter("a"):
+        href = link.get("href")
+        if href is None or urlsplit(href).scheme or href.startswith("//"):
+            continue  # external (https:, mailto:, tel:) stays a URI
+        resolved = urlsplit(urljoin("https://pdf.invalid/" + url, href))  # as the browser would
+        path = resolved.path[len("/") :]
+        if path in slugs:
+            link.set("href", f"#{slugs[path]}--{resolved.fragment}" if resolved.fragment else f"#{slugs[path]}")
+        else:  # a file of the site that is not a page (a profile, an image): the published one
+            link.set("href", urljoin(site_url, path) + (f"#{resolved.fragment}" if resolved.fragment else ""))

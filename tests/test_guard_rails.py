@@ -1,0 +1,326 @@
+"""Guard rails: a wrong value never reaches a customer, and a failed build never replaces a good site.
+
+Each test is named after what a person sees. The mistakes are the ones people
+make when they edit YAML and Markdown by hand. Most are checked on the function
+the build calls (fast); the build itself is run where the whole chain matters:
+one ERROR line, no traceback, the previous site untouched.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, copy_repo, hooks_module, mkdocs_build
+
+DATA = ROOT / "data" / "ports.yml"
+SCHEMA = ROOT / "data" / "ports.schema.json"
+
+
+def load_edited(tmp_path: Path, old: str, new: str, *, raw: bytes | None = None) -> str:
+    """The one-line refusal for data/ports.yml with `old` replaced by `new` (or raw bytes)."""
+    datafile = hooks_module("datafile")
+    path = tmp_path / "ports.yml"
+    if raw is not None:
+        path.write_bytes(raw)
+    else:
+        text = DATA.read_text(encoding="utf-8")
+        assert old in text, old
+        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    with pytest.raises(datafile.DataError) as error:
+        datafile.load(path, name="data/ports.yml", schema=SCHEMA)
+    message = str(error.value)
+    assert "\n" not in message, message
+    return message
+
+
+def tree(folder: Path) -> dict[str, str]:
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+# -----------------------------------------------------------------------------
+# Types that mean what they say
+# -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("written", "found"),
+    [("993.0", "993.0 is a decimal number"), ('"993"', "'993' is text"), ("true", "true (yes/no)"), ("", "found empty")],
+    ids=["decimal", "quoted", "boolean", "empty"],
+)
+def test_a_port_not_written_as_a_whole_number_is_refused(tmp_path: Path, written: str, found: str) -> None:
+    message = load_edited(tmp_path, "    port: 993\n", f"    port: {written}\n")
+    assert message == f"data/ports.yml:24: mail[imap].port: {found}, expected a whole number from 1 to 65535"
+
+
+@pytest.mark.parametrize(
+    ("written", "found"),
+    [
+        ('"mail.infomaniak.com\\n"', "holds a line break (\\n)"),
+        ('" mail.infomaniak.com"', "has spaces around it"),
+        ('"mail.infomaniak.com\\t"', "holds a tab (\\t)"),
+    ],
+    ids=["final-newline", "leading-space", "tab"],
+)
+def test_a_host_with_a_hidden_character_is_refused(tmp_path: Path, written: str, found: str) -> None:
+    message = load_edited(tmp_path, "    host: mail.infomaniak.com\n", f"    host: {written}\n")
+    assert message.startswith("data/ports.yml:23: mail[imap].host: ") and found in message
+
+
+@pytest.mark.parametrize("written", ["mail.infomaniak.com/", "mail infomaniak.com", "https://mail.infomaniak.com", "mail"])
+def test_a_host_that_is_not_a_host_name_is_refused_in_words(tmp_path: Path, written: str) -> None:
+    message = load_edited(tmp_path, "    host: mail.infomaniak.com\n", f"    host: {written}\n")
+    assert message.startswith("data/ports.yml:23: mail[imap].host: ")
+    assert message.endswith("expected a host name such as mail.example.ch (letters, digits, hyphens and dots)")
+    assert "^(" not in message, "a raw regular expression is no help"
+
+
+def test_a_typo_in_a_key_names_the_key_it_resembles(tmp_path: Path) -> None:
+    message = load_edited(tmp_path, "    host: mail.infomaniak.com\n", "    hots: mail.infomaniak.com\n")
+    assert message.startswith("data/ports.yml:20: mail[imap]: ")
+    # The missing key or the unknown one, with the near miss named.
+    assert "'host'" in message
+
+
+def test_a_key_written_twice_names_both_lines(tmp_path: Path) -> None:
+    message = load_edited(tmp_path, "    port: 993\n", "    port: 993\n    port: 994\n")
+    assert message == "data/ports.yml:25: key 'port' is written twice (first on line 24), expected each key once"
+
+
+def test_an_id_used_twice_is_named_by_its_line(tmp_path: Path) -> None:
+    message = load_edited(tmp_path, "  - id: pop3\n", "  - id: imap\n")
+    assert message.startswith("data/ports.yml:31: mail: id 'imap' is used twice")
+
+
+def test_bytes_that_are_not_utf8_give_one_line(tmp_path: Path) -> None:
+    raw = DATA.read_bytes().replace("Télécharge".encode(), "Télécharge".encode("latin-1"), 1)
+    message = load_edited(tmp_path, "", "", raw=raw)
+    assert re.fullmatch(r"data/ports\.yml:\d+: byte 0xe9 at column \d+ is not UTF-8, expected the file saved as UTF-8 text", message)
+
+
+@pytest.mark.parametrize("raw", [b"", b"\n\n", b"# only a comment\n"], ids=["empty", "blank", "comment"])
+def test_an_empty_data_file_says_so(tmp_path: Path, raw: bytes) -> None:
+    assert load_edited(tmp_path, "", "", raw=raw).startswith("data/ports.yml:1: the file is empty, expected its data")
+
+
+def test_an_entry_is_named_by_its_id_not_its_position(tmp_path: Path) -> None:
+    message = load_edited(tmp_path, "    security: starttls\n    recommended: false\n", "    security: tls\n    recommended: false\n")
+    assert message.startswith("data/ports.yml:58: mail[smtp-starttls].security: 'tls' is not allowed")
+
+
+# -----------------------------------------------------------------------------
+# Pages
+# -----------------------------------------------------------------------------
+
+PAGE = "---\ndescription: A page.\n---\n\n# Title { #title }\n\nText.\n"
+
+
+@pytest.mark.parametrize(
+    ("markdown", "line", "words"),
+    [
+        (PAGE + "\n## No id here\n", 9, "heading 'No id here' has no id"),
+        (PAGE + "\n## Again { #title }\n", 9, "id 'title' is used twice on this page (first on line 5)"),
+        ("---\ndescription: [A page\n---\n\n# T { #t }\n", 3, "front matter is not valid YAML"),
+        ("---\ntitle: x\n---\n\n# T { #t }\n", 1, "no description: in the front matter"),
+        ("# T { #t }\n", 1, "no front matter"),
+        (PAGE + "\n[Click](javascript:alert(1))\n", 9, "a javascript: link"),
+        (PAGE + '\n<a href=" JavaScript:go()">x</a>\n', 9, "a javascript: link"),
+    ],
+    ids=["heading-without-id", "id-twice", "front-matter", "no-description", "no-front-matter", "javascript-md", "javascript-html"],
+)
+def test_a_page_mistake_is_refused_with_its_line(markdown: str, line: int, words: str) -> None:
+    problem = hooks_module("pages").check(markdown)
+    assert problem is not None and problem[0] == line and words in problem[1], problem
+
+
+def test_code_in_a_page_is_not_checked_as_a_heading() -> None:
+    assert hooks_module("pages").check(PAGE + "\n```sh\n# a shell comment\n```\n") is None
+
+
+# -----------------------------------------------------------------------------
+# Content-Security-Policy: parsed HTML, not patterns
+# -----------------------------------------------------------------------------
+
+
+def test_a_script_with_a_gt_in_an_attribute_gets_the_hash_of_its_text(tmp_path: Path) -> None:
+    htaccessfile = hooks_module("htaccessfile")
+    (tmp_path / "index.html").write_text('<p title="a style= b">x</p><script data-x="a>b">go()</script>', encoding="utf-8")
+    scripts, _ = htaccessfile.inline_hashes(tmp_path)
+    assert scripts == [htaccessfile.csp_hash("go()")]
+
+
+def test_a_javascript_link_in_a_built_page_stops_the_build(tmp_path: Path) -> None:
+    htaccessfile = hooks_module("htaccessfile")
+    (tmp_path / "index.html").write_text('<a href="javascript:void(0)">x</a>', encoding="utf-8")
+    with pytest.raises(htaccessfile.PolicyError, match=r"^index\.html:1: <a href=.*javascript: link"):
+        htaccessfile.inline_hashes(tmp_path)
+
+
+# -----------------------------------------------------------------------------
+# A failed build never replaces a good site
+# -----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def good_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, dict[str, str]]:
+    """A copy of the sources and a first, good build of it (HTML only)."""
+    work = tmp_path_factory.mktemp("guard")
+    repo = copy_repo(work / "repo")
+    out = work / "out"
+    result = mkdocs_build(repo, out)
+    assert result.returncode == 0, result.stderr[-2000:]
+    return repo, out, tree(out)
+
+
+@pytest.mark.parametrize(
+    ("file", "old", "new", "error"),
+    [
+        ("data/ports.yml", "    port: 993\n", "    port: 993.0\n", r"data/ports\.yml:24: mail\[imap\]\.port: 993\.0 is a decimal"),
+        ("docs/mail/ports.fr.md", "{ #port-25 }", "", r"docs/mail/ports\.fr\.md:\d+: heading .* has no id"),
+        ("docs/mail/ports.fr.md", "<!-- ports:table standard -->", "<!-- port:table standard -->", r"unknown marker"),
+        ("docs/status.fr.md", "\n## ", "\n[lien](absent.md)\n\n## ", r"absent\.md"),
+    ],
+    ids=["bad-data", "page-mistake", "marker-typo", "french-pass-warning"],
+)
+def test_a_failed_build_leaves_the_previous_site_as_it_was(
+    good_build: tuple[Path, Path, dict[str, str]], file: str, old: str, new: str, error: str
+) -> None:
+    repo, out, before = good_build
+    path = repo / file
+    original = path.read_text(encoding="utf-8")
+    assert old in original
+    path.write_text(original.replace(old, new, 1), encoding="utf-8")
+    try:
+        result = mkdocs_build(repo, out)
+    finally:
+        path.write_text(original, encoding="utf-8")
+    assert result.returncode != 0, "the build did not stop"
+    assert re.search(error, result.stderr), result.stderr[-1500:]
+    assert "Traceback" not in result.stderr
+    assert tree(out) == before, "the previous site changed"
+    assert not list(out.parent.glob(f".{out.name}.building-*")), "the temporary build folder was left behind"
+
+
+def test_a_second_build_into_the_same_folder_waits_its_turn(good_build: tuple[Path, Path, dict[str, str]]) -> None:
+    repo, out, before = good_build
+    with open(out.parent / f".{out.name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)  # a build in progress
+        result = mkdocs_build(repo, out)
+    errors = [line for line in result.stderr.splitlines() if line.startswith("ERROR")]
+    assert result.returncode != 0 and len(errors) == 1 and "another build is writing it now" in errors[0], result.stderr
+    assert tree(out) == before
+
+
+def test_a_good_build_replaces_the_site_whole(good_build: tuple[Path, Path, dict[str, str]], tmp_path: Path) -> None:
+    repo, out, before = good_build
+    (out / "stale-file.html").write_text("left from an old build", encoding="utf-8")
+    result = mkdocs_build(repo, out)
+    assert result.returncode == 0, result.stderr[-1500:]
+    assert tree(out) == before, "the new site is the build, nothing more, nothing less"
+
+
+# -----------------------------------------------------------------------------
+# Dating and the cache
+# -----------------------------------------------------------------------------
+
+
+def test_a_build_outside_git_without_a_date_warns_in_one_line(good_build: tuple[Path, Path, dict[str, str]], tmp_path: Path) -> None:
+    repo, _, _ = good_build
+    env = {k: v for k, v in os.environ.items() if k not in ("SOURCE_DATE_EPOCH", "ARTELABS_VERSION")}
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(tmp_path / "out")],
+        cwd=repo, capture_output=True, text=True, env={**env, "ARTELABS_PDF": "0", "NO_MKDOCS_2_WARNING": "1"}, timeout=600,
+    )
+    assert result.returncode == 0, result.stderr[-1500:]
+    warnings = [line for line in result.stderr.splitlines() if "undated" in line]
+    assert len(warnings) == 1 and "SOURCE_DATE_EPOCH and ARTELABS_VERSION" in warnings[0], result.stderr
+
+
+def test_git_information_comes_only_from_the_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A checkout inside another repository does not take that repository's date or commit."""
+    core = hooks_module("core")
+    monkeypatch.setattr(core, "ROOT", tmp_path / "project")
+    (tmp_path / "project").mkdir()
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    assert core._own_repository() is False
+
+
+def test_an_undated_pdf_says_so_on_its_cover() -> None:
+    postbuild = hooks_module("postbuild")
+    pdfbook = hooks_module("pdfbook")
+    site = postbuild.site_from_yaml(Path("/nonexistent"), ROOT / "mkdocs.yml")
+    assert site.date is None and site.version is None
+    words = site.t("pdf.undated", "fr"), site.t("pdf.unversioned", "fr")
+    assert all(words) and pdfbook  # the cover's words exist in both languages
+    template = (ROOT / "overrides" / "pdf" / "document.html").read_text(encoding="utf-8")
+    assert "date_text" in template and "version" in template
+
+
+def test_a_cache_that_cannot_be_written_is_skipped_with_one_note(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    datafile = hooks_module("datafile")
+    monkeypatch.setattr(datafile, "CACHE", Path("/proc/artelabs-cache"))  # unwritable, even for root
+    data = datafile.load(DATA, name="data/ports.yml", schema=SCHEMA)
+    assert data["mail"]
+    notes = datafile.cache_notes()
+    assert len(notes) == 1 and "cannot be written" in notes[0]
+
+
+def test_the_cache_is_keyed_on_content_not_on_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file restored with an old modification time (cp -p) is checked again, not taken for the old one."""
+    datafile = hooks_module("datafile")
+    monkeypatch.setattr(datafile, "CACHE", tmp_path / "cache")
+    good = tmp_path / "ports.yml"
+    good.write_bytes(DATA.read_bytes())
+    datafile.load(good, name="data/ports.yml", schema=SCHEMA)
+    stat = good.stat()
+    good.write_text(DATA.read_text(encoding="utf-8").replace("    port: 993\n", "    port: 993.0\n", 1), encoding="utf-8")
+    os.utime(good, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # same time, other content
+    with pytest.raises(datafile.DataError, match="993.0 is a decimal number"):
+        datafile.load(good, name="data/ports.yml", schema=SCHEMA)
+
+
+# -----------------------------------------------------------------------------
+# The staff command
+# -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("arguments", "words"),
+    [
+        (["autoconfig", "-rf"], "'-rf' is not an option"),
+        (["autoconfig"], "required: DOMAIN"),
+        ([], "required: command"),
+        (["autoconfig", "example.ch", "--out"], "expected one argument"),
+        (["autoconfig", "example.ch", "--out", "/proc/none"], "cannot write"),
+    ],
+    ids=["unknown-option", "no-domain", "no-command", "out-without-folder", "unwritable-folder"],
+)
+def test_the_staff_command_answers_a_bad_argument_in_one_line(arguments: list[str], words: str) -> None:
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "tools" / "autoconfig.py"), *arguments], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 2
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("autoconfig: ") and words in lines[0], result.stderr
+
+
+def test_the_staff_command_does_not_replace_a_file_unasked(tmp_path: Path) -> None:
+    command = [sys.executable, str(ROOT / "tools" / "autoconfig.py"), "autoconfig", "example.ch", "--out", str(tmp_path)]
+    (tmp_path / "config-v1.1.xml").write_text("kept", encoding="utf-8")
+    result = subprocess.run(command, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2 and "exists" in result.stderr and "--force" in result.stderr
+    assert (tmp_path / "config-v1.1.xml").read_text(encoding="utf-8") == "kept"
+    (tmp_path / "file").write_text("x", encoding="utf-8")
+    result = subprocess.run([*command[:-1], str(tmp_path / "file")], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2 and "is a file, expected a folder" in result.stderr

@@ -1,0 +1,115 @@
+"""The markers extension on its own, with Python-Markdown (as any builder runs it, Zensical included)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import markdown
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+
+from conftest import ROOT, hooks_module
+
+DATA = yaml.safe_load((ROOT / "data" / "ports.yml").read_text(encoding="utf-8"))
+IMAP = next(entry for entry in DATA["mail"] if entry["id"] == "imap")
+EXTENSIONS = ["attr_list", "admonition", "md_in_html", "tables", "toc", "pymdownx.superfences", "pymdownx.tabbed"]
+
+
+def convert(text: str, lang: str = "en", **config: Any) -> str:
+    markers = hooks_module("markers")
+    return markdown.markdown(
+        text,
+        extensions=[*EXTENSIONS, markers.makeExtension(lang=lang, **config)],
+        extension_configs={"pymdownx.tabbed": {"alternate_style": True}},  # as in mkdocs.yml
+    )
+
+
+def test_a_value_in_a_sentence_in_each_language() -> None:
+    assert convert("Port <!-- ports:imap.port -->, <!-- ports:imap.security -->.", "fr") == (
+        f"<p>Port {IMAP['port']}, SSL/TLS.</p>"
+    )
+    assert convert("Security: <!-- ports:std.http.security -->", "fr") == "<p>Security: Aucune</p>"
+    assert convert("Security: <!-- ports:std.http.security -->", "en") == "<p>Security: None</p>"
+
+
+def test_a_value_that_starts_a_line_stays_in_its_sentence() -> None:
+    """Python-Markdown takes a comment that starts a line for raw HTML: the sentence must not break."""
+    html = convert("The live state is at\n<!-- ports:provider.status_page -->.\nNext line.")
+    paragraphs = BeautifulSoup(html, "html.parser").find_all("p")
+    assert len(paragraphs) == 1
+    assert paragraphs[0].get_text() == f"The live state is at\n{DATA['provider']['status_page'].removeprefix('https://')}.\nNext line."
+
+
+def test_a_host_is_code_and_a_link_is_a_link() -> None:
+    html = BeautifulSoup(convert("Server <!-- ports:imap.host -->, webmail <!-- ports:provider.webmail -->."), "html.parser")
+    assert html.select_one("code").get_text() == IMAP["host"]
+    assert html.select_one("a")["href"] == DATA["provider"]["webmail"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Write `<!-- ports:imap.port -->` in a page.",
+        "```\n<!-- ports:imap.port -->\n```",
+        "Text.\n\n    <!-- ports:imap.port -->\n",
+        '=== "Tab"\n\n    ```\n    <!-- ports:table mail -->\n    ```\n',
+    ],
+    ids=["code-span", "fenced", "indented", "fenced-in-tab"],
+)
+def test_a_marker_in_code_is_shown_as_written(text: str) -> None:
+    html = convert(text)
+    assert "&lt;!-- ports:" in html and str(IMAP["port"]) not in html.replace("<!--", "")
+    assert "<table" not in html
+
+
+def test_a_table_inside_a_content_tab_stays_in_the_tab() -> None:
+    html = convert('=== "Outlook"\n\n    <!-- ports:table incoming -->\n\n    After.\n', "fr")
+    block = BeautifulSoup(html, "html.parser").select_one(".tabbed-block")
+    assert block.select_one("table tr#server-imap") is not None
+    assert block.select_one(".mdx-ports")["aria-label"] == "Serveurs de réception"
+    assert block.find("p", string="After.") is not None
+    assert "<p><div" not in html
+
+
+def test_a_heading_with_a_value_has_the_value_in_its_title() -> None:
+    md = markdown.Markdown(extensions=[*EXTENSIONS, hooks_module("markers").makeExtension(lang="en")])
+    md.convert("## Port <!-- ports:std.smtp-relay.port --> { #port-25 }\n")
+    assert md.toc_tokens[0]["name"] == "Port 25"
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("<!-- port:table mail -->", "unknown marker '<!-- port:table mail -->'"),
+        ("<!-- PORTS:table mail -->", "names are lower case"),
+        ("<!-- ports:tabel mail -->", "unknown marker"),
+        ("<!-- ports:table mial -->", "unknown table 'mial'"),
+        ("Port <!-- ports:imap.prot -->.", "unknown marker '<!-- ports:imap.prot -->'"),
+        ("<!-- mobileconfig offer -->", "unknown marker"),
+        ("Text <!-- ports:table mail --> here.", "must stand alone on its line"),
+        ("<!-- ports:imap.port -->", "stands alone on its line, expected it inside a sentence"),
+    ],
+)
+def test_a_marker_mistake_is_refused(text: str, words: str) -> None:
+    markers = hooks_module("markers")
+    with pytest.raises(markers.MarkerError, match=words.replace("(", r"\(").replace(")", r"\)").replace(".", r"\.").replace("*", r"\*")):
+        convert(text)
+
+
+def test_scan_finds_mistakes_with_their_line_and_skips_code() -> None:
+    markers = hooks_module("markers")
+    text = (
+        "---\ndescription: x\n---\n\n# Title { #t }\n\n"  # lines 1-5
+        "Port <!-- ports:imap.port -->.\n\n"  # 7
+        "```\n<!-- port:table mail -->\n```\n\n"  # 9-11: code, skipped
+        "`<!-- PORTS:x -->` in code.\n\n"  # 13: code span, skipped
+        "<!-- ordinary comment -->\n\n"  # 15: not a marker
+        "<!-- PORTS:table mail -->\n"  # 17
+    )
+    found = [(m.line, m.body) for m in markers.scan(text)]
+    assert found == [(7, "ports:imap.port"), (17, "PORTS:table mail")]
+
+
+def test_an_ordinary_comment_is_left_alone() -> None:
+    assert convert("Text.\n\n<!-- a note for editors -->\n") == "<p>Text.</p>\n<!-- a note for editors -->"
