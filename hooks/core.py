@@ -56,6 +56,7 @@ class Build:
     data: dict[str, Any] | None = None
     strings: datafile.Strings | None = None
     templates: Any = None
+    more: dict[str, Any] | None = None
     date: datetime | None = None
     version: str | None = None
     dated: bool = False
@@ -117,6 +118,23 @@ def data(config: MkDocsConfig) -> dict[str, Any]:
         for note in datafile.cache_notes():
             log.info(note)
     return _build.data
+
+
+def more(config: MkDocsConfig) -> dict[str, Any]:
+    """data/company.yml, data/sources.yml, data/legal-versions.yml, checked, read once per build."""
+    if _build.more is None:
+        root = Path(config.config_file_path).parent
+        _build.more = _load(lambda: datafile.load_more(root, tuple(languages(config))))
+    return _build.more
+
+
+def synonyms(config: MkDocsConfig) -> dict[str, list[list[str]]]:
+    """data/synonyms.yml: per language, groups of words customers use for the same thing."""
+    root = Path(config.config_file_path).parent
+    path = root / "data" / "synonyms.yml"
+    if not path.exists():
+        return {}
+    return _load(lambda: datafile.load_synonyms(path, tuple(languages(config))))
 
 
 def strings(config: MkDocsConfig) -> datafile.Strings:

@@ -311,6 +311,119 @@ def is_hostname(value: Any) -> bool:
 
 
 # -----------------------------------------------------------------------------
+# The legal and editorial data: company, sources, versions
+# -----------------------------------------------------------------------------
+
+STATUSES = ("confirmed", "unconfirmed")
+DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
+MORE = {"company": "data/company.yml", "sources": "data/sources.yml", "versions": "data/legal-versions.yml"}
+
+
+def load_more(root: Path, languages: tuple[str, ...] = LANGUAGES) -> dict[str, Any]:
+    """data/company.yml, data/sources.yml and data/legal-versions.yml, checked."""
+    more: dict[str, Any] = {}
+    for key, name in MORE.items():
+        document = Document(root / name, name)
+        _check_text(document, document.data, ())
+        {"company": _check_company, "sources": _check_sources, "versions": _check_versions}[key](document, languages)
+        more[key] = document.data
+    return more
+
+
+def _localized(document: Document, value: Any, path: tuple[Any, ...], languages: tuple[str, ...], *, text: bool = True) -> None:
+    if isinstance(value, dict):
+        if set(value) != set(languages):
+            raise DataError(f"{document.where(path)}: has {', '.join(map(str, value)) or 'nothing'}, expected one of each: {', '.join(languages)}")
+        for lang in languages:
+            _localized(document, value[lang], (*path, lang), languages, text=text)
+    elif text and not isinstance(value, str):
+        raise DataError(f"{document.where(path)}: {found(value)}, expected text (or en: …, fr: …)")
+
+
+def _date(document: Document, value: Any, path: tuple[Any, ...]) -> None:
+    import datetime
+
+    try:
+        ok = bool(DATE.match(str(value))) and datetime.date.fromisoformat(str(value)) is not None
+    except ValueError:
+        ok = False
+    if not ok:
+        raise DataError(f"{document.where(path)}: {found(value)}, expected {EXPECTED['date']}")
+
+
+def _check_company(document: Document, languages: tuple[str, ...]) -> None:
+    for key, entry in document.data.items():
+        if not isinstance(entry, dict) or set(entry) != {"value", "status"}:
+            raise DataError(f"{document.where((key,))}: expected {{value: …, status: confirmed or unconfirmed}}")
+        if entry["status"] not in STATUSES:
+            raise DataError(f"{document.where((key, 'status'))}: {describe(entry['status'])} is not allowed, expected confirmed or unconfirmed")
+        value = entry["value"]
+        if value is None or isinstance(value, str):
+            pass
+        elif isinstance(value, dict):
+            if set(value) != set(languages) or not all(v is None or isinstance(v, str) for v in value.values()):
+                raise DataError(f"{document.where((key, 'value'))}: expected text, or en: … and fr: …")
+        else:
+            raise DataError(f"{document.where((key, 'value'))}: {found(value)}, expected text, or en: … and fr: …")
+        unknown = value is None or (isinstance(value, dict) and None in value.values())
+        if unknown and entry["status"] == "confirmed":
+            raise DataError(f"{document.where((key, 'status'))}: confirmed, but the value is empty, expected a value or unconfirmed")
+
+
+def _check_sources(document: Document, languages: tuple[str, ...]) -> None:
+    for page, entries in document.data.items():
+        if not isinstance(entries, list) or not entries:
+            raise DataError(f"{document.where((page,))}: {found(entries)}, expected a list of sources")
+        for index, entry in enumerate(entries):
+            path = (page, index)
+            if not isinstance(entry, dict) or set(entry) != {"title", "url", "checked"}:
+                raise DataError(f"{document.where(path)}: expected title, url and checked")
+            _localized(document, entry["title"], (*path, "title"), languages)
+            urls = entry["url"].values() if isinstance(entry["url"], dict) else [entry["url"]]
+            _localized(document, entry["url"], (*path, "url"), languages)
+            for url in urls:
+                if not re.match(r"https://[A-Za-z0-9.-]+(/\S*)?\Z", url):
+                    raise DataError(f"{document.where((*path, 'url'))}: {url!r}, expected {EXPECTED['https_url']}")
+            _date(document, entry["checked"], (*path, "checked"))
+
+
+def _check_versions(document: Document, languages: tuple[str, ...]) -> None:
+    for doc, entries in document.data.items():
+        seen: set[str] = set()
+        for index, entry in enumerate(entries or []):
+            path = (doc, index)
+            if not isinstance(entry, dict) or not {"version", "effective", "status", "changes"} <= set(entry):
+                raise DataError(f"{document.where(path)}: expected version, effective, status and changes")
+            if not isinstance(entry["version"], str) or not re.match(r"\d+\.\d+\Z", entry["version"]):
+                raise DataError(f"{document.where((*path, 'version'))}: {found(entry['version'])}, expected a quoted version such as \"3.0\"")
+            if entry["version"] in seen:
+                raise DataError(f"{document.where((*path, 'version'))}: version {entry['version']} is listed twice, expected each once")
+            seen.add(entry["version"])
+            _date(document, entry["effective"], (*path, "effective"))
+            if entry["status"] not in STATUSES:
+                raise DataError(f"{document.where((*path, 'status'))}: {describe(entry['status'])}, expected confirmed or unconfirmed")
+            changes = entry["changes"]
+            if not isinstance(changes, dict) or set(changes) != set(languages):
+                raise DataError(f"{document.where((*path, 'changes'))}: expected a list per language ({', '.join(languages)})")
+            lengths = {lang: len(changes[lang] or []) for lang in languages}
+            if len(set(lengths.values())) != 1 or not all(lengths.values()):
+                raise DataError(f"{document.where((*path, 'changes'))}: {lengths}, expected the same number of changes in each language")
+
+
+def load_synonyms(path: Path, languages: tuple[str, ...] = LANGUAGES) -> dict[str, list[list[str]]]:
+    """data/synonyms.yml: {lang: [[word, word, ...], ...]}, every group two words or more."""
+    document = Document(path, "data/synonyms.yml")
+    _check_text(document, document.data, ())
+    for lang, groups in document.data.items():
+        if lang not in languages or not isinstance(groups, list):
+            raise DataError(f"{document.where((lang,))}: expected a language ({', '.join(languages)}) with a list of groups")
+        for index, group in enumerate(groups):
+            if not isinstance(group, list) or len(group) < 2 or not all(isinstance(w, str) and w for w in group):
+                raise DataError(f"{document.where((lang, index))}: {found(group)}, expected a list of two words or more")
+    return document.data
+
+
+# -----------------------------------------------------------------------------
 # UI words (data/strings.yml)
 # -----------------------------------------------------------------------------
 

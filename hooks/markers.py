@@ -12,6 +12,13 @@ in the page's language:
                                  std.submission.port, other.port-2525.port, provider.webmail,
                                  account.username, SECTION.ID.FIELD of any list
     <!-- mobileconfig-offer -->  the box that offers the Apple profile (alone on its line)
+    <!-- company:KEY -->         a detail of data/company.yml (legal name, address, ...); one that
+                                 the company has not confirmed shows "to be confirmed"
+    <!-- sources:PAGE -->        the sources of a page, with the date each was checked (data/sources.yml)
+    <!-- versions:DOC.current --> "Version 3.0, effective ..." of the terms or the privacy page
+    <!-- versions:DOC -->        every version, with its date, its page and what changed
+    <!-- versions:DOC.V -->      one version and what changed (on the version's own page)
+    <!-- versions:include DOC --> (alone on a line) the current text of docs/DOC.md, on its version's page
 
 It works on Python-Markdown's own parse: a marker in a code span or a code block
 is code, shown as written. Markup lives in overrides/partials/, words in
@@ -45,7 +52,7 @@ from markdown.preprocessors import Preprocessor
 import datafile
 
 ROOT = Path(__file__).resolve().parent.parent
-NAMES = ("ports", "mobileconfig-offer")  # what a marker starts with
+NAMES = ("ports", "company", "sources", "versions", "mobileconfig-offer")  # what a marker starts with
 PROFILE = "mail/artelabs-mail.mobileconfig"  # the Apple profile, under each language's root
 COMMENT = re.compile(r"<!--(?P<body>.*?)-->", re.S)
 LOOKS_LIKE = re.compile(r"^\s*(?P<name>[A-Za-z][\w-]*)\s*(?P<colon>:)?")
@@ -141,9 +148,15 @@ def looks_like_marker(body: str) -> bool:
 class Renderer:
     """Fills markers from the data, in one language; shared by the extension and the checks."""
 
-    def __init__(self, data: dict[str, Any], strings: datafile.Strings, env: Any, lang: str, page: str = "") -> None:
+    def __init__(
+        self, data: dict[str, Any], strings: datafile.Strings, env: Any, lang: str, page: str = "",
+        more: dict[str, Any] | None = None,
+    ) -> None:
         self.data, self.strings, self.env, self.lang = data, strings, env, lang
         self.page = page  # the page's path under its language root, e.g. mail/setup/ (for relative links)
+        self.more = more or {}  # company, sources, versions (datafile.load_more)
+        self.site_url = ""  # the published site's address, for the profile's QR code
+        self.default = "en"  # the language of docs/x.md (others: docs/x.LANG.md)
 
     def t(self, key: str) -> str:
         return self.strings(key, self.lang)
@@ -158,6 +171,16 @@ class Renderer:
         if body == "mobileconfig-offer":
             self._block(body, alone)
             return self.offer()
+        if name == "company" and len(words) == 1:
+            return self.company(words[0], body)
+        if name == "sources" and len(words) == 1:
+            self._block(body, alone)
+            return self.sources(words[0], body)
+        if name == "versions" and len(words) == 1:
+            return self.versions(words[0], body, alone)
+        if name == "versions" and len(words) == 2 and words[0] == "include":
+            self._block(body, alone)
+            return ""  # the text itself is put in by the include step, before Markdown reads the page
         if name != "ports" or not words:
             raise MarkerError(f"unknown marker '<!-- {body} -->', expected {self._expected(body)}")
         if words[0] == "table" and len(words) == 2:
@@ -167,8 +190,6 @@ class Renderer:
             self._block(body, alone)
             return self._template("ports-diagram.html") + "\n"
         if len(words) == 1 and words[0] not in ("table", "diagram"):
-            if alone:
-                raise MarkerError(f"'<!-- {body} -->' stands alone on its line, expected it inside a sentence")
             return self.value(words[0], body)
         raise MarkerError(f"unknown marker '<!-- {body} -->', expected {self._expected(body)}")
 
@@ -203,6 +224,65 @@ class Renderer:
             return f"<code>{html.escape(str(value))}</code>"
         return html.escape(str(value))
 
+    def company(self, key: str, body: str) -> str:
+        """A detail of the company; unknown or unconfirmed ones are marked for the reader and refused by publishing."""
+        entry = self.more.get("company", {}).get(key)
+        if not isinstance(entry, dict):
+            keys = ", ".join(self.more.get("company", {}))
+            raise MarkerError(f"unknown marker '<!-- {body} -->', expected a key of data/company.yml: {keys}")
+        value = self.loc(entry.get("value"))
+        shown = html.escape(str(value)) if value else f'<span class="mdx-unknown">{html.escape(self.t("legal.unknown"))}</span>'
+        if entry.get("status") != "confirmed":
+            shown += f' <span class="mdx-tbc">{html.escape(self.t("legal.unconfirmed"))}</span>'
+        return shown
+
+    def sources(self, page: str, body: str) -> str:
+        entries = self.more.get("sources", {}).get(page)
+        if not entries:
+            raise MarkerError(f"'<!-- {body} -->': no sources for {page} in data/sources.yml, expected a list of sources")
+        items = [
+            {"title": self.loc(e["title"]), "url": self.loc(e["url"]), "checked": self.date(e["checked"])} for e in entries
+        ]
+        return self._template("sources.html", items=items) + "\n"
+
+    def versions(self, what: str, body: str, alone: bool) -> str:
+        doc, _, which = what.partition(".")
+        entries = self.more.get("versions", {}).get(doc)
+        if not entries:
+            raise MarkerError(f"unknown marker '<!-- {body} -->', expected terms or privacy (data/legal-versions.yml)")
+        if which == "current":
+            return self._version_line(doc, entries[0], link=False)
+        if not which:
+            self._block(body, alone)
+            return self._template("versions.html", doc=doc, versions=[self._version(doc, e) for e in entries]) + "\n"
+        entry = next((e for e in entries if e["version"] == which), None)
+        if entry is None:
+            raise MarkerError(f"unknown version '{which}' in '<!-- {body} -->', expected one of data/legal-versions.yml")
+        self._block(body, alone)
+        return self._template("versions.html", doc=doc, versions=[self._version(doc, entry)], one=True) + "\n"
+
+    def _version(self, doc: str, entry: dict[str, Any]) -> dict[str, Any]:
+        link = posixpath.relpath(f"{doc}/versions/{entry['version']}/", self.page.strip("/") or ".") + "/"
+        return {
+            "line": self._version_line(doc, entry, link=False),
+            "version": entry["version"],
+            "link": link,
+            "changes": entry["changes"][self.lang],
+        }
+
+    def _version_line(self, doc: str, entry: dict[str, Any], *, link: bool) -> str:
+        line = html.escape(self.t("legal.version").format(version=entry["version"], date=self.date(entry["effective"])))
+        if entry.get("status") != "confirmed":
+            line += f' <span class="mdx-tbc">{html.escape(self.t("legal.unconfirmed"))}</span>'
+        return line
+
+    def date(self, value: str) -> str:
+        """2026-11-30 as a reader writes it: 30 November 2026, 1er décembre 2026."""
+        year, month, day = (int(part) for part in str(value).split("-"))
+        months = self.t("months").split()
+        first = self.t("date.first-day") if day == 1 else str(day)
+        return f"{first} {months[month - 1]} {year}"
+
     def offer(self) -> str:
         """The box that offers the Apple profile of the page's language."""
         words = {key: self.t(key) for key in ("ui.ios", "ui.macos", "ui.macos-old", "offer.title", "offer.link")}
@@ -210,7 +290,11 @@ class Renderer:
             ios=html.escape(words["ui.ios"]), macos=html.escape(words["ui.macos"]), macos_old=html.escape(words["ui.macos-old"])
         )
         link = posixpath.relpath(PROFILE, self.page.strip("/") or ".") if self.page else PROFILE
-        return self._template("mobileconfig-offer.html", words=words, sentence=sentence, link=link, one_line=False)
+        address = self.site_url.rstrip("/") + "/" + ("" if self.lang == self.default else f"{self.lang}/") + PROFILE
+        return self._template(
+            "mobileconfig-offer.html", words=words, sentence=sentence, link=link, qr=qr_svg(address), address=address,
+            one_line=False,
+        )
 
     def _template(self, name: str, *, one_line: bool = True, **context: Any) -> str:
         text = self.env.get_template(f"partials/{name}").render(
@@ -234,8 +318,11 @@ class Renderer:
     def _expected(self, body: str) -> str:
         name = LOOKS_LIKE.match(body)
         near = difflib.get_close_matches(name.group("name").lower(), NAMES, n=1, cutoff=0.6) if name else []
-        hint = f"'<!-- {near[0]}:… -->'" if near and near[0] == "ports" else "'<!-- mobileconfig-offer -->'" if near else ""
-        known = "'ports:table NAME', 'ports:diagram', a value such as 'ports:imap.port', or 'mobileconfig-offer'"
+        hint = f"'<!-- {near[0]}:… -->'" if near and near[0] != "mobileconfig-offer" else "'<!-- mobileconfig-offer -->'" if near else ""
+        known = (
+            "'ports:table NAME', 'ports:diagram', a value such as 'ports:imap.port', 'company:KEY', "
+            "'sources:PAGE', 'versions:DOC', or 'mobileconfig-offer'"
+        )
         return f"{hint} (names are lower case: {known})" if hint else known
 
 
@@ -257,6 +344,14 @@ def _find(entries: list[dict[str, Any]], entry_id: str, field: str) -> Any:
         if isinstance(entry, dict) and entry.get("id") == entry_id:
             return entry.get(field) if field != "id" else None
     return None
+
+
+def qr_svg(address: str) -> str:
+    """A QR code of an address, as inline SVG drawn from the address alone (segno; no service asked)."""
+    import segno
+
+    svg = segno.make(address, error="m").svg_inline(scale=1, omitsize=True, dark="#000", light="#fff", border=2)
+    return svg.replace('<svg ', '<svg role="img" aria-hidden="true" focusable="false" ', 1).replace(' class="segno"', "")
 
 
 def _strong(text: str) -> str:
@@ -300,6 +395,7 @@ class MarkersExtension(Extension):
         # a paragraph. So, after fenced code is set aside (25) and before raw HTML is (20), each
         # marker becomes a token of private-use characters; the inline pattern (after code spans,
         # 190, and before raw HTML, 90) fills it; a token left inside code is put back as written.
+        md.preprocessors.register(_Include(md, self), "artelabs_include", 35)  # before fenced code (25)
         md.preprocessors.register(_Tokens(md), "artelabs_markers", 22)
         md.inlinePatterns.register(_Fill(TOKEN.pattern, md, self), "artelabs_markers", 95)
         md.postprocessors.register(_Restore(md), "artelabs_markers", 25)
@@ -310,6 +406,38 @@ class MarkersExtension(Extension):
         if self.getConfig("page"):
             self.renderer.page = self.getConfig("page")
         return self.renderer
+
+
+class _Include(Preprocessor):
+    """`<!-- versions:include terms -->` alone on a line: the current text of docs/terms.md, without its front matter."""
+
+    INCLUDE = re.compile(r"^<!--\s*versions:include\s+(?P<doc>[a-z-]+)\s*-->\s*$")
+    # A relative link target: [text](target) or a reference definition [id]: target.
+    LINK = re.compile(r"(\]\(\s*<?|^[ ]{0,3}\[[^\]]+\]:\s*)(?![a-z][a-z0-9+.-]*:|#|/)", re.M)
+
+    def __init__(self, md: Markdown, extension: MarkersExtension) -> None:
+        super().__init__(md)
+        self.extension = extension
+
+    def run(self, lines: list[str]) -> list[str]:
+        out: list[str] = []
+        for line in lines:
+            match = self.INCLUDE.match(line)
+            if match is None:
+                out.append(line)
+                continue
+            renderer = self.extension.current()
+            docs = Path(self.extension.getConfig("root")) / "docs"
+            source = docs / (f"{match['doc']}.md" if renderer.lang == renderer.default else f"{match['doc']}.{renderer.lang}.md")
+            if not source.is_file():
+                raise MarkerError(f"'{line.strip()}': no {source.relative_to(docs.parent)}, expected the current text")
+            text = source.read_text(encoding="utf-8")
+            front = re.match(r"\A---\n.*?\n---\n", text, re.S)
+            # Relative links of docs/DOC.md, read from docs/DOC/versions/V.md: two folders deeper.
+            up = "../" * (match["doc"].count("/") + 2)
+            body = self.LINK.sub(lambda m: f"{m.group(1)}{up}", text[front.end() if front else 0 :])
+            out += body.splitlines()
+        return out
 
 
 class _Tokens(Preprocessor):
@@ -351,7 +479,10 @@ def standalone_renderer(root: Path, lang: str) -> Renderer:
     data = datafile.load(root / "data" / "ports.yml", name="data/ports.yml", schema=root / "data" / "ports.schema.json")
     strings = datafile.Strings(root / "data" / "strings.yml")
     env = Environment(loader=FileSystemLoader([str(root / "overrides")]), autoescape=select_autoescape(default=True))
-    return Renderer(data, strings, env, lang)
+    renderer = Renderer(data, strings, env, lang, more=datafile.load_more(root))
+    found = re.search(r"^site_url:\s*(\S+)", (root / "mkdocs.yml").read_text(encoding="utf-8"), re.M)
+    renderer.site_url = found.group(1) if found else ""
+    return renderer
 
 
 def _builder_language() -> str:

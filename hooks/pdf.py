@@ -55,14 +55,16 @@ def on_post_build(*, config: MkDocsConfig, **kwargs: Any) -> None:
         return
     lang = core.current_language(config)
     try:
-        job = pdfbook.prepare(core.site(config), lang)
+        site = core.site(config)
+        jobs = [pdfbook.prepare(site, lang), *pdfbook.prepare_versions(site, lang)]
     except ValueError as error:
         raise PluginError(f"hooks/pdfbook.py: {error}") from None
     if lang in _workers:
-        _workers[lang][1].send(job)
-        _running.append((job["target"], _workers.pop(lang)[0]))
+        _workers[lang][1].send(jobs)
+        _running.append((jobs[0]["target"], _workers.pop(lang)[0]))
     else:
-        pdfbook.write_pdf(job)
+        for job in jobs:
+            pdfbook.write_pdf(job)
     if core.is_last_pass(config):
         while _running:  # one that failed stops the build here
             target, process = _running.pop(0)
@@ -105,13 +107,14 @@ def _fork_worker() -> tuple[Any, Any]:
         import weasyprint  # noqa: F401 (while the HTML builds)
 
         try:
-            job = receiver.recv()
+            jobs = receiver.recv()
         except EOFError:
             return  # the build stopped before its PDFs
-        if os.getppid() != parent:
-            return  # the build is gone: write nothing
         try:
-            pdfbook.write_pdf(job)
+            for job in jobs:
+                if os.getppid() != parent:
+                    return  # the build is gone: write nothing
+                pdfbook.write_pdf(job)
         except Exception as error:  # noqa: BLE001 (one line, then the parent fails the build)
             log.error("hooks/pdfbook.py: %s", error)
             raise SystemExit(1) from None

@@ -26,6 +26,29 @@ SVG_STYLESHEET = "pdf/svg.css"  # WeasyPrint draws an inline <svg> with its own 
 SVG = "{http://www.w3.org/2000/svg}"
 
 
+VERSIONS = ("terms", "privacy")  # documents kept in every version, each with its own PDF
+
+
+def version_target(doc: str, version: str, lang: str, prefix: str = "") -> str:
+    """The PDF of one version, beside its page: terms/versions/3.0/artelabs-terms-3.0-en.pdf."""
+    return f"{prefix}{doc}/versions/{version}/artelabs-{doc}-{version}-{lang}.pdf"
+
+
+def prepare_versions(site: Site, lang: str) -> list[dict[str, Any]]:
+    """One archival PDF (PDF/A-3u) per published version of the terms and the privacy page."""
+    jobs = []
+    for doc in VERSIONS:
+        folder = site.folder / site.prefix(lang) / doc / "versions"
+        for page in sorted(folder.glob("*/index.html")) if folder.is_dir() else []:
+            version = page.parent.name
+            url = f"{site.prefix(lang)}{doc}/versions/{version}/"
+            entry = _page_at(site, url)
+            job = _job(site, lang, [entry], version_target(doc, version, lang, site.prefix(lang)), contents=False)
+            job["variant"] = "pdf/a-3u"
+            jobs.append(job)
+    return jobs
+
+
 def target(site: Site, lang: str) -> str:
     """Where a language's PDF goes in the site: pdf/artelabs-support-en.pdf, fr/pdf/artelabs-support-fr.pdf."""
     return f"{site.prefix(lang)}pdf/artelabs-support-{lang}.pdf"
@@ -38,7 +61,10 @@ def target(site: Site, lang: str) -> str:
 
 def prepare(site: Site, lang: str) -> dict[str, Any]:
     """Everything WeasyPrint needs, as plain values: the document's HTML, styles, where to write."""
-    entries = _navigation(site, lang)
+    return _job(site, lang, _navigation(site, lang), target(site, lang), contents=True)
+
+
+def _job(site: Site, lang: str, entries: list[dict[str, Any]], out: str, *, contents: bool) -> dict[str, Any]:
     pages = [page for entry in entries for page in entry.get("children", [entry])]
     env = site.templates()
     date = site.date
@@ -54,17 +80,19 @@ def prepare(site: Site, lang: str) -> dict[str, Any]:
         date_text=f"{date.day} {months[date.month - 1]} {date.year}" if date else site.t("pdf.undated", lang),
         version=site.version or site.t("pdf.unversioned", lang),
         entries=entries,
+        contents=contents,
     )
     epoch = int(date.timestamp()) if date else 0
     return {
         "source": source,
         "site": site.folder,
-        "target": target(site, lang),
+        "target": out,
         "slugs": {page["url"]: page["slug"] for page in pages},
         "site_url": site.site_url or "/",
         "css": (site.root / "overrides" / STYLESHEET).read_text(encoding="utf-8"),
         "svg_css": (site.root / "overrides" / SVG_STYLESHEET).read_text(encoding="utf-8"),
-        "identifier": f"artelabs-support-{lang}-{epoch}".encode(),
+        "identifier": f"{out}-{epoch}".encode(),
+        "variant": None,
     }
 
 
@@ -90,15 +118,21 @@ def _navigation(site: Site, lang: str) -> list[dict[str, Any]]:
 
 
 def _page(site: Site, base: str, link: Any) -> dict[str, Any]:
+    url = urlsplit(urljoin(base, link["href"])).path.lstrip("/")  # fr/mail/setup/
+    return _page_at(site, url, " ".join(link.get_text(" ", strip=True).split()))
+
+
+def _page_at(site: Site, url: str, title: str | None = None) -> dict[str, Any]:
     from bs4 import BeautifulSoup
 
-    url = urlsplit(urljoin(base, link["href"])).path.lstrip("/")  # fr/mail/setup/
     file = site.folder / url / "index.html"
     article = BeautifulSoup(file.read_text(encoding="utf-8"), "html.parser").select_one("article.md-content__inner")
     for extra in article.select(".mdx-pdf-link"):
         extra.decompose()
     content = "".join(str(child) for child in article.contents).strip()
-    title = " ".join(link.get_text(" ", strip=True).split())
+    if title is None:
+        heading = article.select_one("h1")
+        title = " ".join(heading.get_text(" ", strip=True).rstrip("¶").split()) if heading else url
     return {"title": title, "url": url, "slug": _slug(url), "content": content}
 
 
@@ -123,7 +157,12 @@ def write_pdf(job: dict[str, Any]) -> None:
     document = weasyprint.HTML(string=job["source"], base_url=site.as_uri() + "/", url_fetcher=local)
     # WeasyPrint's parsed tree, changed before layout: one parse, and inline <svg> stays SVG.
     make_printable(document.etree_element, job["slugs"], job["site_url"], job["svg_css"])
-    pdf = document.write_pdf(stylesheets=[weasyprint.CSS(string=job["css"])], pdf_identifier=job["identifier"])
+    # Tagged (a screen reader follows headings, lists and tables); the site's PDFs are PDF/UA-1,
+    # each version's PDF/A-3u for archiving, tagged too.
+    options = {"pdf_variant": job.get("variant") or "pdf/ua-1", "pdf_tags": True}
+    pdf = document.write_pdf(
+        stylesheets=[weasyprint.CSS(string=job["css"])], pdf_identifier=job["identifier"], **options
+    )
     out = site / job["target"]
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(pdf)

@@ -35,6 +35,7 @@ def on_config(config: MkDocsConfig, **kwargs: Any) -> None:
     if not any(isinstance(ext, markers.MarkersExtension) for ext in config.markdown_extensions):
         config.markdown_extensions.append(markers.MarkersExtension())
     core.data(config)  # a mistake in the data stops the build now, before any page
+    core.more(config)
 
 
 def on_files(files: Files, *, config: MkDocsConfig, **kwargs: Any) -> None:
@@ -68,6 +69,11 @@ def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, **kwarg
 
 def _renderer(config: MkDocsConfig, lang: str, page: str) -> markers.Renderer:
     try:
-        return markers.Renderer(core.data(config), core.strings(config), core.templates(config), lang, page)
+        renderer = markers.Renderer(
+            core.data(config), core.strings(config), core.templates(config), lang, page, core.more(config)
+        )
+        renderer.default = core.default_language(config)
+        renderer.site_url = config.site_url or ""
+        return renderer
     except markers.MarkerError as error:
         raise PluginError(str(error)) from None

@@ -1,14 +1,21 @@
-"""One search index per language: /search/ for English, /fr/search/ for French.
+"""Search that finds what customers type, in their language.
 
-mkdocs-static-i18n writes one index for every language. Here the index is split
-after every language is built, each part with its own lunr language (French
-stemming), and every page of a language other than the default one points
-Material's `base` at its language's root, so that it loads its own index.
+- One index per language: /search/ for English, /fr/search/ for French.
+  mkdocs-static-i18n writes one index for every language; it is split after every
+  language is built, each part with its own lunr language (French stemming), and
+  pages of a language other than the default one point Material's `base` at
+  their language's root, so that they load their own index.
+- Content tab labels are separate words (Material's index glued them together:
+  "iPhone/iPad/MacAndroidOutlookThunderbird").
+- Synonyms per language (data/synonyms.yml: courriel ↔ e-mail, mdp ↔ mot de passe)
+  are added to each indexed section that holds one of them, so that either word
+  finds it.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +32,11 @@ from pagehtml import search_base
 # -----------------------------------------------------------------------------
 
 
+def on_page_content(html: str, **kwargs: Any) -> str | None:
+    """A space between content tab labels, so that the index sees separate words."""
+    return html.replace("</label><label", "</label> <label") if "</label><label" in html else None
+
+
 def on_post_page(output: str, *, page: Page, config: MkDocsConfig, **kwargs: Any) -> str | None:
     prefix = core.prefix(core.page_language(page, config), config)
     return search_base(output, prefix.rstrip("/"), page.file.src_uri) if prefix else None
@@ -33,7 +45,7 @@ def on_post_page(output: str, *, page: Page, config: MkDocsConfig, **kwargs: Any
 @event_priority(core.AFTER_ALL_LANGUAGES)
 def on_post_build(*, config: MkDocsConfig, **kwargs: Any) -> None:
     if core.is_outer_pass(config):
-        split_search_index(Path(config.site_dir), core.languages(config))
+        split_search_index(Path(config.site_dir), core.languages(config), core.synonyms(config))
 
 
 # -----------------------------------------------------------------------------
@@ -41,8 +53,8 @@ def on_post_build(*, config: MkDocsConfig, **kwargs: Any) -> None:
 # -----------------------------------------------------------------------------
 
 
-def split_search_index(site: Path, languages: list[str]) -> None:
-    """The combined index as one index per language (the default language's at the root)."""
+def split_search_index(site: Path, languages: list[str], synonyms: dict[str, list[list[str]]] | None = None) -> None:
+    """The combined index as one index per language (the default language's at the root), with synonyms."""
     default, others = languages[0], languages[1:]
     path = site / "search" / "search_index.json"
     index = json.loads(path.read_text(encoding="utf-8"))
@@ -57,6 +69,24 @@ def split_search_index(site: Path, languages: list[str]) -> None:
                 if doc["location"].startswith(f"{lang}/")
             ]
             target = site / lang / "search" / "search_index.json"
+        groups = (synonyms or {}).get(lang, [])
+        docs = [{**doc, "text": with_synonyms(doc["title"], doc["text"], groups)} for doc in docs]
         target.parent.mkdir(parents=True, exist_ok=True)
         content = {"config": {**index["config"], "lang": [lang]}, "docs": docs}
         target.write_text(json.dumps(content, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+
+
+def with_synonyms(title: str, text: str, groups: list[list[str]]) -> str:
+    """The text, with the words of every group one of whose words it (or its title) holds."""
+    plain = f" {re.sub(r'<[^>]+>', ' ', f'{title} {text}').lower()} "
+    words = re.findall(r"\w+", plain)
+    seen = set(words)
+    added: list[str] = []
+    for group in groups:
+        hit = any(
+            (" ".join(term.lower().split()) in " ".join(words)) if " " in term or "-" in term else term.lower() in seen
+            for term in group
+        )
+        if hit:
+            added += [term for term in group if term.lower() not in plain and term not in added]
+    return f"{text} <span class=\"mdx-synonyms\">{' '.join(added)}</span>" if added else text

@@ -3,6 +3,7 @@
     {{ artelabs.t("pdf.download") }}   a UI word of data/strings.yml, in the page's language
     {{ artelabs.pdf }}                 the language's PDF under the site, or none (not built)
     {{ artelabs.lang }}, {{ artelabs.root }}   the language, and its root's URL path ("/", "/fr/")
+    {{ artelabs.version_pdf(page.url) }}   on a version's page, its own PDF, else none
 """
 
 from __future__ import annotations
@@ -26,6 +27,13 @@ class Words:
 
     def t(self, key: str) -> str:
         return self.strings(key, self.lang)
+
+    def version_pdf(self, url: str) -> str | None:
+        """fr/terms/versions/3.0/ -> fr/terms/versions/3.0/artelabs-terms-3.0-fr.pdf (when PDFs are built)."""
+        parts = url.strip("/").split("/")
+        if self.pdf is None or len(parts) < 3 or parts[-2] != "versions":
+            return None
+        return f"{url}artelabs-{parts[-3]}-{parts[-1]}-{self.lang}.pdf"
 
 
 def on_env(env: Environment, *, config: MkDocsConfig, files: Files, **kwargs: Any) -> None:

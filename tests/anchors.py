@@ -50,10 +50,13 @@ def write_registry(lines: list[str]) -> None:
 
 if __name__ == "__main__":
     sys.path.insert(0, str(Path(__file__).parent))
-    from conftest import PAGES, build_site
+    from conftest import PAGES, VERSION_PAGES, build_site
 
+    import logging
+
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)-7s -  %(message)s")  # a failed build says why
     if sys.argv[1:] != ["--write"]:
         sys.exit("usage: python tests/anchors.py --write")
     with tempfile.TemporaryDirectory() as tmp:
-        write_registry(site_anchors(build_site(Path(tmp)), PAGES))
+        write_registry(site_anchors(build_site(Path(tmp), pdf=False), PAGES + VERSION_PAGES))
     print(f"wrote {REGISTRY}")

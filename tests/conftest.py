@@ -19,8 +19,16 @@ from mkdocs.config import load_config
 
 ROOT = Path(__file__).resolve().parent.parent
 LANGUAGES = ("en", "fr")
-# The published pages: URL path without the language prefix.
-PAGES = ("", "mail/setup/", "mail/passwords/", "mail/ports/", "privacy/", "terms/", "status/", "contact/")
+# The pages of the navigation: URL path without the language prefix.
+PAGES = (
+    "", "mail/setup/", "mail/passwords/", "mail/ports/", "mail/errors/", "mail/security/", "mail/limits/",
+    "mail/sync/",
+    "mail/domain/", "privacy/", "terms/", "status/", "contact/",
+)
+# Every version of the terms and privacy pages, each at its own address for good (tests/versions.txt).
+VERSION_PAGES = ("terms/versions/2.0/", "terms/versions/3.0/", "privacy/versions/2.0/", "privacy/versions/3.0/")
+# A few pages that stand for the others where a check is slow (every kind of content: tables, tabs, forms of text).
+REPRESENTATIVE = (("en", ""), ("fr", "mail/setup/"), ("en", "mail/ports/"), ("fr", "privacy/"), ("en", "mail/domain/"))
 
 
 def build_site(site_dir: Path, config_file: Path = ROOT / "mkdocs.yml", *, pdf: bool = True, **overrides) -> Path:

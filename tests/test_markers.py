@@ -88,7 +88,6 @@ def test_a_heading_with_a_value_has_the_value_in_its_title() -> None:
         ("Port <!-- ports:imap.prot -->.", "unknown marker '<!-- ports:imap.prot -->'"),
         ("<!-- mobileconfig offer -->", "unknown marker"),
         ("Text <!-- ports:table mail --> here.", "must stand alone on its line"),
-        ("<!-- ports:imap.port -->", "stands alone on its line, expected it inside a sentence"),
     ],
 )
 def test_a_marker_mistake_is_refused(text: str, words: str) -> None:
@@ -109,6 +108,10 @@ def test_scan_finds_mistakes_with_their_line_and_skips_code() -> None:
     )
     found = [(m.line, m.body) for m in markers.scan(text)]
     assert found == [(7, "ports:imap.port"), (17, "PORTS:table mail")]
+
+
+def test_a_value_alone_on_its_line_is_a_paragraph_of_its_own() -> None:
+    assert convert("Record:\n\n<!-- ports:imap.host -->\n") == f"<p>Record:</p>\n<p><code>{IMAP['host']}</code></p>"
 
 
 def test_an_ordinary_comment_is_left_alone() -> None:

@@ -30,7 +30,6 @@ while [ $# -gt 0 ]; do
   shift
 done
 [ -n "$target" ] || fail "no target: give user@host:path or set ARTELABS_PUBLISH_TARGET (see --help)"
-command -v rsync >/dev/null || fail "rsync not found (apt-get install rsync)"
 
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$repo"
@@ -41,6 +40,18 @@ if [ "$dry_run" = 0 ] && [ "$allow_dirty" = 0 ] && [ -n "$(git status --porcelai
   fail "uncommitted changes in the site's sources: commit them first (or --allow-dirty)"
 fi
 
+# 0. What must hold before anything is built: confirmed company details and dates, sources
+#    checked within 12 months, a dated and versioned build (the PDFs name both).
+undated=() 
+if git -C "$repo" rev-parse --show-toplevel 2>/dev/null | grep -qx "$repo"; then
+  export SOURCE_DATE_EPOCH="${SOURCE_DATE_EPOCH:-$(git -C "$repo" log -1 --format=%ct)}"
+  export ARTELABS_VERSION="${ARTELABS_VERSION:-$(git -C "$repo" describe --tags --always --dirty --abbrev=12)}"
+fi
+[ -n "${SOURCE_DATE_EPOCH:-}" ] || undated+=(--undated)
+[ -n "${ARTELABS_VERSION:-}" ] || undated+=(--unversioned)
+"$python" tools/publish_check.py "${undated[@]}" || fail "nothing built, nothing uploaded (see the lines above)"
+
+command -v rsync >/dev/null || fail "rsync not found (apt-get install rsync)"
 work="$(mktemp -d "${TMPDIR:-/tmp}/artelabs-publish.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
 site="$work/site"
@@ -53,7 +64,8 @@ NO_MKDOCS_2_WARNING=1 "$python" -m mkdocs build --strict --quiet -f "$repo/mkdoc
 # 2. Check it: every page of both languages and the files the hosting needs.
 echo "2/3 check"
 missing=()
-for page in "" mail/setup/ mail/passwords/ mail/ports/ privacy/ terms/ status/ contact/; do
+for page in "" mail/setup/ mail/passwords/ mail/ports/ mail/errors/ mail/security/ mail/limits/ mail/sync/ mail/domain/ \
+            privacy/ terms/ status/ contact/; do
   for lang in "" fr/; do
     [ -s "$site/$lang${page}index.html" ] || missing+=("$lang${page}index.html")
   done

@@ -1,0 +1,156 @@
+"""Legal pages: every article cited is in the register (data/legal-refs.yml), the terms have their sections.
+
+The citation forms are written down at the top of data/legal-refs.yml:
+English "Art. 9(3) nFADP", "Arts. 13–14 GDPR"; French "art. 9 al. 3 LPD", "art. 13 et 14 RGPD".
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import yaml
+from bs4 import BeautifulSoup
+
+from conftest import LANGUAGES, ROOT, page_path, soup
+
+REGISTER = ROOT / "data" / "legal-refs.yml"
+VERSIONS = ROOT / "data" / "legal-versions.yml"
+
+# The law as written after the article, per language; aliases map to the register's spelling.
+LAWS = {
+    "en": {"GDPR": "GDPR", "nFADP": "nFADP", "FADP": "nFADP", "DPO": "DPO", "CO": "CO", "CPC": "CPC"},
+    "fr": {"RGPD": "RGPD", "LPD": "LPD", "nLPD": "LPD", "OPDo": "OPDo", "CO": "CO", "CPC": "CPC"},
+}
+# "Art. 6(1)(b) GDPR", "Arts. 13–14 GDPR", "Art. 32 CPC", "Arts. 17, 18 and 21 GDPR"
+CITATION = {
+    "en": re.compile(
+        r"\bArts?\.\s+((?:\d+[a-z]?|\(\d+\)|\([a-z]\)|[–-]|,|\s+and\s+|\s)+?)\s*\b("
+        + "|".join(LAWS["en"]) + r")\b"
+    ),
+    # "art. 9 al. 3 LPD", "art. 3 par. 2 let. b RGPD", "art. 13 et 14 RGPD", "art. 17, 18 et 21 RGPD"
+    "fr": re.compile(
+        r"\b[Aa]rt\.\s+((?:\d+[a-z]?|(?:al|par|ch)\.\s*\d+|let\.\s*[a-z]|[–-]|,|\s+(?:et|à)\s+|\s)+?)\s*\b("
+        + "|".join(LAWS["fr"]) + r")\b"
+    ),
+}
+# What a French article list holds besides article numbers: "al. 1 et 2", "par. 2", "let. b", "ch. 2".
+FR_SUBDIVISION = re.compile(r"(?:al|par|ch)\.\s*\d+(?:\s*(?:et|à|,|–)\s*\d+)*|let\.\s*[a-z]")
+
+# Sections the terms must have in both languages (the ids staff link to).
+TERMS_IDS = {
+    "parties", "services", "liability", "availability", "maintenance", "privacy-and-confidentiality",
+    "subprocessors", "disclosure", "changes", "termination", "governing-law", "language", "history",
+}
+PRIVACY_IDS = {"controller", "retention", "recipients", "your-rights", "complaints", "history"}
+
+
+def citations(text: str, lang: str) -> list[tuple[str, str, str]]:
+    """(law as in the register, article, the citation as written) for every citation in a text."""
+    found = []
+    for match in CITATION[lang].finditer(text):
+        spec, law = match.group(1), LAWS[lang][match.group(2)]
+        if lang == "fr":
+            spec = FR_SUBDIVISION.sub(" ", spec)
+        spec = re.sub(r"\([^)]*\)", " ", spec)  # "(1)", "(b)": paragraphs and letters
+        for article in re.findall(r"\d+[a-z]?", spec):
+            found.append((law, article, " ".join(match.group(0).split())))
+    return found
+
+
+def register() -> list[dict]:
+    return yaml.safe_load(REGISTER.read_text(encoding="utf-8"))
+
+
+def registered(lang: str) -> set[tuple[str, str]]:
+    return {(entry["law"][lang], entry["article"]) for entry in register()}
+
+
+def built_pages(site: Path, lang: str) -> list[Path]:
+    """Every content page of one language, archived versions included."""
+    root = site / "fr" if lang == "fr" else site
+    pages = sorted(root.rglob("index.html"))
+    if lang == "en":
+        pages = [page for page in pages if not page.relative_to(site).parts[0] in LANGUAGES]
+    return pages
+
+
+# ---------------------------------------------------------------------------
+# Tests without a build
+# ---------------------------------------------------------------------------
+
+
+def test_citation_forms() -> None:
+    assert citations("(Art. 100(1) CO)", "en") == [("CO", "100", "Art. 100(1) CO")]
+    assert [c[:2] for c in citations("Arts. 13–14 GDPR; Art. 6(1)–(2) nFADP", "en")] == [
+        ("GDPR", "13"), ("GDPR", "14"), ("nFADP", "6"),
+    ]
+    assert [c[:2] for c in citations("art. 6 al. 1 et 2 LPD ; art. 3 par. 2 let. b RGPD", "fr")] == [
+        ("LPD", "6"), ("RGPD", "3"),
+    ]
+    assert [c[:2] for c in citations("art. 17, 18 et 21 RGPD", "fr")] == [("RGPD", "17"), ("RGPD", "18"), ("RGPD", "21")]
+    assert citations("Article 5 of the old FAQ; the CO of 1911", "en") == []
+
+
+def test_every_register_entry_is_complete() -> None:
+    seen = set()
+    for entry in register():
+        where = f"data/legal-refs.yml: {entry.get('id')}"
+        for key in ("id", "law", "article", "title", "url"):
+            assert entry.get(key), f"{where}: no {key}"
+        for key in ("law", "title", "url"):
+            assert set(entry[key]) == {"en", "fr"} and all(entry[key].values()), f"{where}: {key} needs en and fr"
+        assert all(url.startswith("https://") for url in entry["url"].values()), f"{where}: url"
+        assert isinstance(entry["article"], str), f"{where}: article must be a string"
+        assert (entry["law"]["en"], entry["article"]) not in seen, f"{where}: listed twice"
+        seen.add((entry["law"]["en"], entry["article"]))
+
+
+def test_versions_have_changes_in_both_languages() -> None:
+    versions = yaml.safe_load(VERSIONS.read_text(encoding="utf-8"))
+    for page in ("terms", "privacy"):
+        for entry in versions[page]:
+            where = f"data/legal-versions.yml: {page} {entry['version']}"
+            assert entry["status"] in ("confirmed", "unconfirmed"), where
+            assert entry["changes"]["en"] and len(entry["changes"]["en"]) == len(entry["changes"]["fr"]), where
+            if entry is not versions[page][0]:
+                for lang in LANGUAGES:
+                    suffix = "" if lang == "en" else f".{lang}"
+                    archived = ROOT / "docs" / page / "versions" / f"{entry['version']}{suffix}.md"
+                    assert archived.is_file(), f"{where}: {archived.relative_to(ROOT)} is missing"
+
+
+# ---------------------------------------------------------------------------
+# Tests on the built site
+# ---------------------------------------------------------------------------
+
+
+def test_every_cited_article_is_in_the_register(site: Path) -> None:
+    unknown = []
+    for lang in LANGUAGES:
+        known = registered(lang)
+        for page in built_pages(site, lang):
+            article = BeautifulSoup(page.read_text(encoding="utf-8"), "lxml").select_one("article")
+            if article is None:
+                continue
+            for law, number, written in citations(article.get_text(" "), lang):
+                if (law, number) not in known:
+                    unknown.append(f"/{page.parent.relative_to(site).as_posix()}/: {written!r}")
+    assert not unknown, "articles cited but not in data/legal-refs.yml:\n" + "\n".join(sorted(set(unknown)))
+
+
+def test_terms_and_privacy_have_their_sections(site: Path) -> None:
+    for path, ids in (("terms/", TERMS_IDS), ("privacy/", PRIVACY_IDS)):
+        for lang in LANGUAGES:
+            page = soup(site, lang, path)
+            missing = {i for i in ids if page.find(id=i) is None}
+            assert not missing, f"/{'' if lang == 'en' else lang + '/'}{path} lacks #{', #'.join(sorted(missing))}"
+
+
+def test_archived_versions_are_published(site: Path) -> None:
+    versions = yaml.safe_load(VERSIONS.read_text(encoding="utf-8"))
+    for page in ("terms", "privacy"):
+        for entry in versions[page][1:]:
+            for lang in LANGUAGES:
+                built = page_path(site, lang, f"{page}/versions/{entry['version']}/")
+                assert built.is_file(), f"{page} {entry['version']} ({lang}) is not published"
