@@ -15,7 +15,7 @@ import pytest
 import yaml
 from browser import DESKTOP, Served, serve
 
-from conftest import LANGUAGES, PAGES, ROOT
+from conftest import LANGUAGES, PAGES, ROOT, VERSION_PAGES
 
 PHONE_360 = {"width": 360, "height": 740}
 PHONE_390 = {"width": 390, "height": 844}
@@ -23,8 +23,10 @@ DATA = yaml.safe_load((ROOT / "data" / "ports.yml").read_text(encoding="utf-8"))
 IMAP = next(entry for entry in DATA["mail"] if entry["id"] == "imap")
 STRINGS = yaml.safe_load((ROOT / "data" / "strings.yml").read_text(encoding="utf-8"))
 COPY, COPIED, LINK_COPIED = STRINGS["copy"], STRINGS["copied"], STRINGS["link.copied"]
-# Dark palette: the pages with the most in them (tables, diagram, tabs, admonitions).
-DARK_PAGES = ("", "mail/setup/", "mail/ports/")
+# Every page, the versions of the legal pages and the error page.
+ALL_PAGES = (*PAGES, *VERSION_PAGES, "404.html")
+# Dark palette, 390 and 1280 px: the pages with the most in them (tables, diagram, tabs, admonitions).
+DARK_PAGES = ("", "mail/setup/", "mail/ports/", "mail/domain/")
 
 
 def prefix(lang: str) -> str:
@@ -104,7 +106,7 @@ def _assert_nothing_scrolls_sideways(page: Any, url: str) -> None:
 # -----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("lang", "path"), [(lang, path) for lang in LANGUAGES for path in PAGES], ids=page_id)
+@pytest.mark.parametrize(("lang", "path"), [(lang, path) for lang in LANGUAGES for path in ALL_PAGES], ids=page_id)
 def test_no_page_scrolls_sideways_at_360(tabs: Any, server: Served, lang: str, path: str) -> None:
     page = tabs(PHONE_360)
     url = server.url(f"/{prefix(lang)}{path}")
