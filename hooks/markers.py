@@ -19,6 +19,7 @@ in the page's language:
     <!-- versions:DOC -->        every version, with its date, its page and what changed
     <!-- versions:DOC.V -->      one version and what changed (on the version's own page)
     <!-- versions:include DOC --> (alone on a line) the current text of docs/DOC.md, on its version's page
+    <!-- staff:links -->         every page#id of data/anchors.txt, titled in both languages, to copy
 
 It works on Python-Markdown's own parse: a marker in a code span or a code block
 is code, shown as written. Markup lives in overrides/partials/, words in
@@ -52,7 +53,7 @@ from markdown.preprocessors import Preprocessor
 import datafile
 
 ROOT = Path(__file__).resolve().parent.parent
-NAMES = ("ports", "company", "sources", "versions", "mobileconfig-offer")  # what a marker starts with
+NAMES = ("ports", "company", "sources", "versions", "staff", "mobileconfig-offer")  # what a marker starts with
 PROFILE = "mail/artelabs-mail.mobileconfig"  # the Apple profile, under each language's root
 COMMENT = re.compile(r"<!--(?P<body>.*?)-->", re.S)
 LOOKS_LIKE = re.compile(r"^\s*(?P<name>[A-Za-z][\w-]*)\s*(?P<colon>:)?")
@@ -156,6 +157,7 @@ class Renderer:
         self.page = page  # the page's path under its language root, e.g. mail/setup/ (for relative links)
         self.more = more or {}  # company, sources, versions (datafile.load_more)
         self.site_url = ""  # the published site's address, for the profile's QR code
+        self.languages = [lang]  # every language of the site (the staff sheet titles each link in all)
         self.default = "en"  # the language of docs/x.md (others: docs/x.LANG.md)
 
     def t(self, key: str) -> str:
@@ -178,6 +180,9 @@ class Renderer:
             return self.sources(words[0], body)
         if name == "versions" and len(words) == 1:
             return self.versions(words[0], body, alone)
+        if body == "staff:links":
+            self._block(body, alone)
+            return self._template("staff-links.html", pages=staff_links(self)) + "\n"
         if name == "versions" and len(words) == 2 and words[0] == "include":
             self._block(body, alone)
             return ""  # the text itself is put in by the include step, before Markdown reads the page
@@ -346,6 +351,63 @@ def _find(entries: list[dict[str, Any]], entry_id: str, field: str) -> Any:
     return None
 
 
+HEADING_ID = re.compile(r"^ {0,3}#{1,6}\s+(?P<text>.*?)\s*\{[^}]*#(?P<id>[\w-]+)[^}]*\}\s*$")
+TAB = re.compile(r'^\s*===\+?\s+"(?P<label>[^"]+)"')
+
+
+def staff_links(renderer: Renderer) -> list[dict[str, Any]]:
+    """The pages and anchors of data/anchors.txt, each titled in every language, for the staff sheet."""
+    root = ROOT
+    registry = [line for line in (root / "data" / "anchors.txt").read_text(encoding="utf-8").splitlines()
+                if line and not line.startswith("#")]
+    languages = list(dict.fromkeys([renderer.default, *renderer.languages]))
+    titles = {lang: {} for lang in languages}
+    for lang in languages:
+        for line in registry:
+            path = line.split("#")[0]
+            if path not in titles[lang]:
+                titles[lang][path] = _titles_of(root, path, lang, renderer)
+    site = renderer.site_url.rstrip("/") + "/"
+    pages: list[dict[str, Any]] = []
+    for line in registry:
+        path, anchor = line.split("#", 1)
+        if not pages or pages[-1]["path"] != path:
+            pages.append({"path": path, "titles": {lang: titles[lang][path].get("", path) for lang in languages}, "anchors": []})
+        pages[-1]["anchors"].append({
+            "id": anchor,
+            "titles": {lang: titles[lang][path].get(anchor, anchor) for lang in languages},
+            "urls": {lang: site + ("" if lang == renderer.default else f"{lang}/") + path.lstrip("/") + "#" + anchor
+                     for lang in languages},
+        })
+    return pages
+
+
+def _titles_of(root: Path, path: str, lang: str, renderer: Renderer) -> dict[str, str]:
+    """{id: title} of a page's headings and content tabs, from its Markdown; "" is the page's title."""
+    stem = path.strip("/") or "index"
+    source = root / "docs" / (f"{stem}.md" if lang == renderer.default else f"{stem}.{lang}.md")
+    if not source.is_file():
+        return {}
+    local = Renderer(renderer.data, renderer.strings, renderer.env, lang, path.lstrip("/"), renderer.more)
+    local.default, local.site_url, local.languages = renderer.default, renderer.site_url, renderer.languages
+    titles: dict[str, str] = {}
+    heading = ""
+    for _, line in outside_code(source.read_text(encoding="utf-8")):
+        match = HEADING_ID.match(line)
+        if match:
+            text = COMMENT.sub(lambda m: re.sub(r"<[^>]+>", "", local.render(m.group("body").strip(), alone=False)), match["text"])
+            heading = match["id"]
+            titles[heading] = " ".join(text.replace("*", "").split())
+            if line.lstrip().startswith("# "):
+                titles[""] = titles[heading]
+            continue
+        tab = TAB.match(line)
+        if tab and heading:
+            slug = re.sub(r"[^\w-]", "", tab["label"].lower().replace(" ", "-"))
+            titles.setdefault(f"{heading}-{slug}", f"{titles.get(heading, heading)} › {tab['label']}")
+    return titles
+
+
 def qr_svg(address: str) -> str:
     """A QR code of an address, as inline SVG drawn from the address alone (segno; no service asked)."""
     import segno
@@ -482,6 +544,7 @@ def standalone_renderer(root: Path, lang: str) -> Renderer:
     renderer = Renderer(data, strings, env, lang, more=datafile.load_more(root))
     found = re.search(r"^site_url:\s*(\S+)", (root / "mkdocs.yml").read_text(encoding="utf-8"), re.M)
     renderer.site_url = found.group(1) if found else ""
+    renderer.languages = ["en", "fr"]
     return renderer
 
 

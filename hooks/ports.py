@@ -74,6 +74,7 @@ def _renderer(config: MkDocsConfig, lang: str, page: str) -> markers.Renderer:
         )
         renderer.default = core.default_language(config)
         renderer.site_url = config.site_url or ""
+        renderer.languages = core.languages(config)
         return renderer
     except markers.MarkerError as error:
         raise PluginError(str(error)) from None

@@ -69,6 +69,7 @@ def split_search_index(site: Path, languages: list[str], synonyms: dict[str, lis
                 if doc["location"].startswith(f"{lang}/")
             ]
             target = site / lang / "search" / "search_index.json"
+        docs = [doc for doc in docs if "/versions/" not in doc["location"]]  # earlier texts: by their own link
         groups = (synonyms or {}).get(lang, [])
         docs = [{**doc, "text": with_synonyms(doc["title"], doc["text"], groups)} for doc in docs]
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -77,16 +78,25 @@ def split_search_index(site: Path, languages: list[str], synonyms: dict[str, lis
 
 
 def with_synonyms(title: str, text: str, groups: list[list[str]]) -> str:
-    """The text, with the words of every group one of whose words it (or its title) holds."""
-    plain = f" {re.sub(r'<[^>]+>', ' ', f'{title} {text}').lower()} "
-    words = re.findall(r"\w+", plain)
-    seen = set(words)
+    """The text, with the words of every group one of whose words it (or its title) holds.
+
+    A word counts in the singular or the plural ("cookie" for "cookies"); a phrase as written.
+    """
+    plain = " ".join(re.findall(r"[\w'-]+", re.sub(r"<[^>]+>", " ", f"{title} {text}").lower()))
+    literal = set(plain.split())
+    words = {_singular(word) for word in literal}
     added: list[str] = []
     for group in groups:
-        hit = any(
-            (" ".join(term.lower().split()) in " ".join(words)) if " " in term or "-" in term else term.lower() in seen
-            for term in group
-        )
-        if hit:
-            added += [term for term in group if term.lower() not in plain and term not in added]
+        if any(_holds(plain, words, term.lower()) for term in group):  # cookie holds cookies
+            added += [t for t in group if not _holds(plain, literal, t.lower(), exact=True) and t not in added]
     return f"{text} <span class=\"mdx-synonyms\">{' '.join(added)}</span>" if added else text
+
+
+def _singular(word: str) -> str:
+    return word[:-1] if len(word) > 3 and word[-1] in "sx" else word
+
+
+def _holds(plain: str, words: set[str], term: str, *, exact: bool = False) -> bool:
+    if " " in term:
+        return f" {term} " in f" {plain} "
+    return (term if exact else _singular(term)) in words

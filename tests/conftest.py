@@ -84,6 +84,22 @@ def hooks_module(name: str):
 
 
 @pytest.fixture(scope="session")
+def changed_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A copy of the sources whose IMAP port is 1993 instead of 993, built with PDFs: (sources, site).
+
+    Shared by every test of "one change in the data file shows everywhere" (pages, PDFs, profiles).
+    """
+    work = tmp_path_factory.mktemp("changed")
+    repo = copy_repo(work / "repo")
+    data = repo / "data" / "ports.yml"
+    text = data.read_text(encoding="utf-8")
+    old = "    host: mail.infomaniak.com\n    port: 993\n"
+    assert old in text, "the IMAP entry of data/ports.yml changed: update this fixture"
+    data.write_text(text.replace(old, old.replace("993", "1993"), 1), encoding="utf-8")
+    return repo, build_site(work / "site", repo / "mkdocs.yml")
+
+
+@pytest.fixture(scope="session")
 def browser():
     """Debian's Chromium through Playwright, one for the whole session (tests/browser.py).
 

@@ -303,7 +303,9 @@ def test_offer_inside_a_content_tab_stays_in_the_tab(strings: Any) -> None:
     markers = hooks_module("markers")
     extension = markers.makeExtension(lang="fr", page="mail/setup/")
     text = '=== "iPhone"\n\n    <!-- mobileconfig-offer -->\n\n    Steps.\n'
-    html = markdown.markdown(text, extensions=["pymdownx.tabbed", extension])
+    html = markdown.markdown(
+        text, extensions=["pymdownx.tabbed", extension], extension_configs={"pymdownx.tabbed": {"alternate_style": True}}
+    )
     block = BeautifulSoup(html, "lxml").select_one(".tabbed-block")
     box = block.select_one(".admonition.tip")
     assert box is not None and box.find_next_sibling("p").get_text() == "Steps."
@@ -376,27 +378,11 @@ def test_a_bad_domain_is_refused(tmp_path: Path, value: str, reason: str) -> Non
 
 
 def test_a_change_in_the_data_changes_both_files(
-    tmp_path: Path, relaxng: etree.RelaxNG, mailconfig: ModuleType, strings: Any
+    changed_site: tuple[Path, Path], relaxng: etree.RelaxNG, mailconfig: ModuleType, strings: Any, tmp_path: Path
 ) -> None:
-    repo = copy_repo(tmp_path / "repo")
-    data_file = repo / "data" / "ports.yml"
-    data = read_data(data_file)
-    for entry in data["mail"]:
-        if entry["id"] == "imap":
-            entry["port"] = 1993
-        if entry["id"] == "smtp":
-            entry["host"] = "smtp.example.net"
-        if entry["id"] == "smtp-starttls":
-            entry["port"] = 2587
-    data_file.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    assert read_data(data_file) != read_data()
-    for page in ("setup.md", "setup.fr.md"):  # until the page offers the profile, offer it in the copy
-        path = repo / "docs" / "mail" / page
-        if "<!-- mobileconfig-offer -->" not in path.read_text(encoding="utf-8"):
-            with path.open("a", encoding="utf-8") as markdown:
-                markdown.write('\n=== "iPhone/iPad/Mac"\n\n    <!-- mobileconfig-offer -->\n')
-
-    site = build_site(tmp_path / "site", config_file=repo / "mkdocs.yml", pdf=False)
+    repo, site = changed_site
+    data = read_data(repo / "data" / "ports.yml")
+    assert read_data(repo / "data" / "ports.yml") != read_data()
     for lang in LANGUAGES:
         profile = read_profile(site, lang)
         assert_profile_matches(profile, data)
@@ -411,4 +397,3 @@ def test_a_change_in_the_data_changes_both_files(
     assert values["incoming"] == expected_servers(data, "incoming")
     assert values["outgoing"] == expected_servers(data, "outgoing")
     assert values["incoming"][0]["port"] == "1993"
-    assert values["outgoing"][0]["hostname"] == "smtp.example.net"

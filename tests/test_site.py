@@ -82,7 +82,7 @@ def test_anchor_registry_matches_the_site(site: Path) -> None:
     built, registered = set(site_anchors(site, PAGES + VERSION_PAGES)), set(read_registry())
     gone, new = sorted(registered - built), sorted(built - registered)
     assert not gone, f"anchors staff may have linked are gone: {gone}. Deliberate? run python tests/anchors.py --write"
-    assert not new, f"new anchors not in tests/anchors.txt: {new}. Run python tests/anchors.py --write"
+    assert not new, f"new anchors not in data/anchors.txt: {new}. Run python tests/anchors.py --write"
 
 
 def test_language_switcher_links_to_the_same_page(site: Path) -> None:

@@ -1,0 +1,41 @@
+// Runs Material's own search worker on a built site's index, in Node, without a browser:
+// the same code (assets/javascripts/workers/search.*.min.js, lunr and its stemmers) the page
+// runs in a Web Worker. tests/test_search.py uses it for the customers' queries.
+//
+//   node tests/search.mjs SITE LANG QUERIES.json  ->  [[page, page, ...] per query] (best first)
+import { readFileSync, readdirSync } from "node:fs"
+import path from "node:path"
+import vm from "node:vm"
+
+const [site, lang, queriesFile] = process.argv.slice(2)
+const root = lang === "en" ? site : path.join(site, lang)
+const index = JSON.parse(readFileSync(path.join(root, "search", "search_index.json"), "utf8"))
+const workers = path.join(site, "assets", "javascripts", "workers")
+const worker = readdirSync(workers).find(name => /^search\.[0-9a-f]+\.min\.js$/.test(name))
+
+let listener
+const replies = []
+const context = { console, setTimeout, clearTimeout, URL, TextEncoder, TextDecoder }
+context.self = context
+context.addEventListener = (type, handler) => { if (type === "message") listener = handler }
+context.postMessage = message => replies.push(message)
+context.importScripts = (...urls) => {
+  for (const url of urls) vm.runInContext(readFileSync(path.join(workers, url), "utf8"), context)
+}
+vm.createContext(context)
+vm.runInContext(readFileSync(path.join(workers, worker), "utf8"), context)
+
+async function ask(message) {
+  const before = replies.length
+  await listener({ data: message })
+  while (replies.length === before) await new Promise(resolve => setTimeout(resolve, 1))
+  return replies[replies.length - 1]
+}
+
+await ask({ type: 0, data: { config: index.config, docs: index.docs, options: { suggest: false } } })
+const results = []
+for (const query of JSON.parse(readFileSync(queriesFile, "utf8"))) {
+  const reply = await ask({ type: 2, data: query })
+  results.push(reply.data.items.map(group => group[0].location.split("#")[0]))
+}
+process.stdout.write(JSON.stringify(results))
