@@ -67,7 +67,7 @@ def test_a_table_inside_a_content_tab_stays_in_the_tab() -> None:
     html = convert('=== "Outlook"\n\n    <!-- ports:table incoming -->\n\n    After.\n', "fr")
     block = BeautifulSoup(html, "html.parser").select_one(".tabbed-block")
     assert block.select_one("table tr#server-imap") is not None
-    assert block.select_one(".mdx-ports")["aria-label"] == "Serveurs de réception"
+    assert block.select_one(".mdx-ports table")["aria-label"] == "Serveurs de réception"
     assert block.find("p", string="After.") is not None
     assert "<p><div" not in html
 
