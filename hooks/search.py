@@ -27,6 +27,10 @@ import core
 from pagehtml import search_base
 
 UNSEARCHED = ("#sources", "#history")
+# The legal texts are long and read in full on their pages; the index keeps each section's title and
+# opening words, so that "cookies" or "résiliation" finds the section and the first search downloads less.
+SUMMARIZED = ("terms/", "privacy/")
+SUMMARY = 300  # characters of text kept per section of a summarized page
 
 
 # -----------------------------------------------------------------------------
@@ -75,17 +79,24 @@ def split_search_index(site: Path, languages: list[str], synonyms: dict[str, lis
         # not searched: keeping them out keeps the index, which every first search downloads, small.
         docs = [doc for doc in docs if "/versions/" not in doc["location"] and not doc["location"].endswith(UNSEARCHED)]
         groups = (synonyms or {}).get(lang, [])
-        docs = [{**doc, "text": with_synonyms(doc["title"], lean(doc["text"]), groups)} for doc in docs]
+        docs = [{**doc, "text": with_synonyms(doc["title"], lean(doc["text"], doc["location"]), groups)} for doc in docs]
         target.parent.mkdir(parents=True, exist_ok=True)
         content = {"config": {**index["config"], "lang": [lang]}, "docs": docs}
         target.write_text(json.dumps(content, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
 
-def lean(text: str) -> str:
-    """A section's text as the search shows it, without what no reader searches: attributes, buttons, drawings."""
+def lean(text: str, location: str = "") -> str:
+    """A section's text as the search shows it, without what no reader searches: attributes, buttons, drawings.
+
+    Sections of the legal pages keep their opening words only (SUMMARIZED), as plain text.
+    """
     text = re.sub(r"<(svg|button)\b.*?</\1>", " ", text, flags=re.S)
     text = re.sub(r"<(/?[a-z][a-z0-9]*)\b[^>]*>", r"<\1>", text)
-    return re.sub(r"\s+", " ", text).strip()
+    text = re.sub(r"\s+", " ", text).strip()
+    if location.startswith(SUMMARIZED):
+        plain = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", text)).strip()
+        text = plain if len(plain) <= SUMMARY else plain[: plain.rfind(" ", 0, SUMMARY)] + " …"
+    return text
 
 
 def with_synonyms(title: str, text: str, groups: list[list[str]]) -> str:
