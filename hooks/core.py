@@ -137,6 +137,21 @@ def synonyms(config: MkDocsConfig) -> dict[str, list[list[str]]]:
     return _load(lambda: datafile.load_synonyms(path, tuple(languages(config))))
 
 
+def company_line(config: MkDocsConfig, lang: str) -> str:
+    """"Legal name, address, UID …" of data/company.yml, each unknown one said so, for the footer and PDF covers."""
+    company, t = more(config)["company"], strings(config)
+    values = []
+    for key in ("legal_name", "address", "uid"):
+        entry = company.get(key, {})
+        value = entry.get("value")
+        value = value.get(lang) if isinstance(value, dict) else value
+        shown = str(value) if value else f"{t(f'company.{key}', lang)} ({t('legal.unconfirmed', lang)})"
+        if value and entry.get("status") != "confirmed":
+            shown += f" ({t('legal.unconfirmed', lang)})"
+        values.append(shown)
+    return " · ".join(values)
+
+
 def anchor_aliases(config: MkDocsConfig) -> dict[str, dict[str, str]]:
     """data/anchor-aliases.yml: {page path: {old id: new id}} for anchors renamed on purpose."""
     path = Path(config.config_file_path).parent / "data" / "anchor-aliases.yml"

@@ -33,7 +33,7 @@ class Site:
     name: str
     author: str
     descriptions: dict[str, str]  # per language
-    copyrights: dict[str, str]  # per language
+    copyrights: dict[str, str]  # per language (the footer's line, with the company's details)
     date: datetime | None  # None: undated
     version: str | None  # None: unversioned
     data: dict[str, Any] = field(default_factory=dict)  # data/ports.yml

@@ -86,12 +86,12 @@ def split_search_index(site: Path, languages: list[str], synonyms: dict[str, lis
 
 
 def lean(text: str, location: str = "") -> str:
-    """A section's text as the search shows it, without what no reader searches: attributes, buttons, drawings.
+    """A section's text as the search shows it: plain words (code stays code), no buttons, no drawings.
 
     Sections of the legal pages keep their opening words only (SUMMARIZED), as plain text.
     """
     text = re.sub(r"<(svg|button)\b.*?</\1>", " ", text, flags=re.S)
-    text = re.sub(r"<(/?[a-z][a-z0-9]*)\b[^>]*>", r"<\1>", text)
+    text = re.sub(r"<(?!/?code>)[^>]+>", " ", text)  # plain text; code stays code in the results
     text = re.sub(r"\s+", " ", text).strip()
     if location.startswith(SUMMARIZED):
         plain = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", text)).strip()

@@ -14,6 +14,7 @@ from typing import Any
 
 from jinja2 import Environment
 from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.plugins import event_priority
 from mkdocs.structure.files import Files
 
 import core
@@ -36,6 +37,14 @@ class Words:
         if self.pdf is None or len(parts) < 3 or parts[-2] != "versions":
             return None
         return f"{url}artelabs-{parts[-3]}-{parts[-1]}-{self.lang}.pdf"
+
+
+@event_priority(-150)  # after mkdocs-static-i18n (-100) has set this language's copyright line
+def on_config(config: MkDocsConfig, **kwargs: Any) -> None:
+    """The footer names the company from data/company.yml (legal name, address, UID), in every language."""
+    line = core.company_line(config, core.current_language(config))
+    if line and line not in (config.copyright or ""):
+        config.copyright = f"{(config.copyright or '').strip()} {line}".strip()
 
 
 def on_env(env: Environment, *, config: MkDocsConfig, files: Files, **kwargs: Any) -> None:

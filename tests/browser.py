@@ -47,6 +47,7 @@ CHROMIUM_ARGS = (
 )
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
+PHONE_360 = {"width": 360, "height": 740}  # the smallest phone the site is made for
 
 
 # -----------------------------------------------------------------------------
@@ -225,3 +226,31 @@ def node_tool(name: str) -> Path:
     if shutil.which("node") is None:
         unavailable("node not found: install Node.js 20")
     return tool
+
+
+# -----------------------------------------------------------------------------
+# Phone first: nothing scrolls sideways
+# -----------------------------------------------------------------------------
+
+# Elements that scroll sideways, or stick out of the screen, in the page's
+# content, header and footer (closed drawers and the closed search are not shown).
+SIDEWAYS = """() => {
+  const width = document.documentElement.clientWidth
+  const out = []
+  for (const el of document.querySelectorAll(".md-header *, .md-main *, .md-footer *")) {
+    if (!el.getClientRects().length || el.clientWidth === 0 || el.closest(".md-search, .md-sidebar")) continue
+    const style = getComputedStyle(el)
+    if (style.visibility === "hidden") continue
+    if (["auto", "scroll"].includes(style.overflowX) && el.scrollWidth > el.clientWidth + 1)
+      out.push(`${el.tagName.toLowerCase()}.${el.className} scrolls (${el.scrollWidth} > ${el.clientWidth})`)
+  }
+  return {page: document.documentElement.scrollWidth, width, inner: window.innerWidth, out}
+}"""
+
+
+def assert_nothing_scrolls_sideways(page: Any, url: str) -> None:
+    """Neither the page nor any element of it scrolls sideways (Material's closed drawers and search aside)."""
+    result = page.evaluate(SIDEWAYS)
+    assert result["page"] <= result["inner"], f"{url}: the page is {result['page']} px wide on a {result['inner']} px screen"
+    assert result["out"] == [], f"{url}: " + "; ".join(result["out"])
+

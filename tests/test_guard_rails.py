@@ -351,3 +351,82 @@ def test_the_staff_command_does_not_replace_a_file_unasked(tmp_path: Path) -> No
     (tmp_path / "file").write_text("x", encoding="utf-8")
     result = subprocess.run([*command[:-1], str(tmp_path / "file")], capture_output=True, text=True, timeout=60)
     assert result.returncode == 2 and "is a file, expected a folder" in result.stderr
+
+
+# -----------------------------------------------------------------------------
+# No worker outlives the build; the preview follows data/ and overrides/
+# -----------------------------------------------------------------------------
+
+
+def test_a_killed_build_leaves_no_worker_and_no_file(good_build: tuple[Path, Path, dict[str, str]], tmp_path: Path) -> None:
+    """Killed while the PDF workers run: they die with it, and nothing is written afterwards."""
+    import signal
+    import time
+
+    repo, _, _ = good_build
+    out = tmp_path / "out"
+    env = {**os.environ, "ARTELABS_PDF": "1", "NO_MKDOCS_2_WARNING": "1"}
+    build = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(out)], cwd=repo, env=env,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+    )
+    deadline = time.monotonic() + 120
+    children: list[int] = []
+    while time.monotonic() < deadline and not children:  # the PDF workers are forked before the HTML build
+        time.sleep(0.2)
+        children = [int(pid) for pid in Path(f"/proc/{build.pid}/task/{build.pid}/children").read_text().split()] \
+            if Path(f"/proc/{build.pid}").exists() else []
+    assert children, "the build forked no PDF worker"
+    build.send_signal(signal.SIGKILL)
+    build.wait()
+    time.sleep(3)
+    alive = [pid for pid in children if Path(f"/proc/{pid}").exists() and "zombie" not in Path(f"/proc/{pid}/status").read_text()]
+    assert alive == [], "a PDF worker outlived the build"
+    assert not out.exists() or not list(out.rglob("*.pdf")), "a PDF was written after the build was killed"
+
+
+def test_the_preview_follows_the_data_and_recovers_after_a_mistake(good_build: tuple[Path, Path, dict[str, str]]) -> None:
+    """`mkdocs serve`: a changed port shows at the next reload; a mistake, then its fix, and the page is back."""
+    import socket
+    import time
+    import urllib.request
+
+    repo, _, _ = good_build
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    data = repo / "data" / "ports.yml"
+    original = data.read_text(encoding="utf-8")
+    serve = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "serve", "--no-livereload", "-a", f"127.0.0.1:{port}"], cwd=repo,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+
+    def page() -> str:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/mail/ports/", timeout=5) as response:
+                return response.read().decode("utf-8")
+        except OSError:
+            return ""
+
+    def wait_for(condition, what: str) -> None:
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            if condition(page()):
+                return
+            time.sleep(0.5)
+        pytest.fail(f"the preview did not {what} within 90 s")
+
+    try:
+        wait_for(lambda html: 'id="port-port-2525"' in html, "start")
+        data.write_text(original.replace("  - id: port-2525\n    port: 2525\n", "  - id: port-2525\n    port: 2526\n"), encoding="utf-8")
+        wait_for(lambda html: "2526" in html, "show the changed port")
+        data.write_text(original.replace("    port: 993\n", "    port: 993.0\n", 1), encoding="utf-8")
+        time.sleep(4)  # the rebuild fails; the previous preview stays
+        data.write_text(original.replace("  - id: port-2525\n    port: 2525\n", "  - id: port-2525\n    port: 2527\n"), encoding="utf-8")
+        wait_for(lambda html: "2527" in html, "recover after the mistake was fixed")
+    finally:
+        data.write_text(original, encoding="utf-8")
+        os.killpg(serve.pid, 15)
+        serve.wait(timeout=30)
