@@ -398,7 +398,7 @@ def test_the_preview_follows_the_data_and_recovers_after_a_mistake(good_build: t
     data = repo / "data" / "ports.yml"
     original = data.read_text(encoding="utf-8")
     serve = subprocess.Popen(
-        [sys.executable, "-m", "mkdocs", "serve", "--no-livereload", "-a", f"127.0.0.1:{port}"], cwd=repo,
+        [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"], cwd=repo,
         env={**os.environ, "NO_MKDOCS_2_WARNING": "1"}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
         start_new_session=True,
     )
