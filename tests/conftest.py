@@ -126,3 +126,16 @@ def page_path(site: Path, lang: str, path: str) -> Path:
 
 def soup(site: Path, lang: str, path: str) -> BeautifulSoup:
     return BeautifulSoup(page_path(site, lang, path).read_text(encoding="utf-8"), "lxml")
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    if not hasattr(session.config, "workerinput"):  # the main process, not a worker of pytest-xdist
+        (ROOT / "test-reports" / "summary.txt").unlink(missing_ok=True)
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """What tests measured for people to read (the search's share per language), printed at the end."""
+    summary = ROOT / "test-reports" / "summary.txt"
+    if summary.exists():
+        terminalreporter.section("measured")
+        terminalreporter.write(summary.read_text(encoding="utf-8"))

@@ -38,6 +38,14 @@ def run_search(site: Path, lang: str, queries: list[str], tmp_path: Path) -> lis
     return json.loads(result.stdout)
 
 
+def report(text: str) -> None:
+    """Printed at the end of the test run (tests/conftest.py), also when tests run in parallel."""
+    reports = ROOT / "test-reports"
+    reports.mkdir(exist_ok=True)
+    with open(reports / "summary.txt", "a", encoding="utf-8") as summary:
+        summary.write(text + "\n")
+
+
 def test_each_language_has_forty_queries_or_more() -> None:
     for lang in LANGUAGES:
         assert len(QUERIES[lang]) >= 40, f"{lang}: {len(QUERIES[lang])} queries, expected 40 or more"
@@ -53,9 +61,8 @@ def test_customers_queries_find_their_page_in_the_first_three(site: Path, lang: 
         if case["page"] not in found[:3]
     ]
     share = 1 - len(misses) / len(cases)
-    print(f"\n{lang}: {len(cases) - len(misses)}/{len(cases)} queries ({share:.0%}) list their page in the first three")
-    if misses:
-        print("\n".join(misses))
+    line = f"search {lang}: {len(cases) - len(misses)}/{len(cases)} queries ({share:.0%}) list their page in the first three"
+    report(line + "".join(f"\n{miss}" for miss in misses))
     assert share >= MINIMUM_SHARE, f"{lang}: {share:.0%} of the queries found their page, expected {MINIMUM_SHARE:.0%}:\n" + "\n".join(misses)
 
 
