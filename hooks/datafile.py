@@ -40,7 +40,6 @@ EXPECTED = {
     "text": "a text in each language (en: …, fr: …)",
     "date": "a date written YYYY-MM-DD",
 }
-HOSTNAME = re.compile(r"(?=.{1,253}\Z)(?!-)[A-Za-z0-9-]{1,63}(?<!-)(\.(?!-)[A-Za-z0-9-]{1,63}(?<!-))+\Z")
 CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
@@ -305,9 +304,6 @@ def _check_unique_ids(document: Document, value: Any, path: tuple[Any, ...]) -> 
                 seen.add(item["id"])
             _check_unique_ids(document, item, (*path, index))
 
-
-def is_hostname(value: Any) -> bool:
-    return isinstance(value, str) and HOSTNAME.match(value) is not None
 
 
 # -----------------------------------------------------------------------------
