@@ -6,6 +6,8 @@
 
 from __future__ import annotations
 
+import fcntl
+import json
 import os
 import shutil
 import subprocess
@@ -65,20 +67,64 @@ def copy_repo(target: Path) -> Path:
     return Path(shutil.copytree(ROOT, target, ignore=ignore))
 
 
-def mkdocs_build(repo: Path, out: Path) -> subprocess.CompletedProcess[str]:
-    """`mkdocs build --strict` of a copy, HTML only, in its own process: the output staff would see."""
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "ARTELABS_PDF": "0"}
+def mkdocs_build(repo: Path, out: Path, *, pdf: bool = False) -> subprocess.CompletedProcess[str]:
+    """`mkdocs build --strict` of a copy, HTML only unless pdf, in its own process: the output staff would see.
+
+    A copy is never built inside the test process: its hooks would import the copy's `core`
+    module, which the process would then keep for every later build.
+    """
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "ARTELABS_PDF": "1" if pdf else "0"}
     return subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(out)],
         cwd=repo, capture_output=True, text=True, env=env, timeout=600,
     )
 
 
+# What a build sets in os.environ for the tests to read (the date and version it stamped).
+BUILD_ENVIRONMENT = ("SOURCE_DATE_EPOCH", "ARTELABS_VERSION")
+
+
+def once_per_run(tmp_path_factory: pytest.TempPathFactory, name: str, make) -> Path:
+    """make(folder) once for the whole test run, shared by pytest-xdist's worker processes.
+
+    The first worker that needs it builds it under a lock; the others wait, then take
+    the folder and the date and version the build stamped (BUILD_ENVIRONMENT).
+    """
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent  # the run's folder, shared by the workers (pytest-N/popen-gwK)
+    folder = base / name
+    done = base / f"{name}.environment.json"
+    with open(base / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if done.exists():
+            os.environ.update(json.loads(done.read_text(encoding="utf-8")))
+        else:
+            shutil.rmtree(folder, ignore_errors=True)  # what a failed attempt left
+            make(folder)
+            stamped = {key: os.environ[key] for key in BUILD_ENVIRONMENT if key in os.environ}
+            done.write_text(json.dumps(stamped), encoding="utf-8")
+    return folder
+
+
 @pytest.fixture(scope="session")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The built site (both languages, PDFs and all), once per session."""
+    """The built site (both languages, PDFs and all), once per test run."""
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
-    return build_site(tmp_path_factory.mktemp("site"))
+    return once_per_run(tmp_path_factory, "site", build_site)
+
+
+def pdf_pages(pdf: Path, *, layout: bool = False) -> list[str]:
+    """The text of each page of a PDF: poppler's pdftotext (fast), else pypdf (slow, same text)."""
+    pdftotext = shutil.which("pdftotext")
+    if pdftotext:
+        command = [pdftotext, "-enc", "UTF-8", *(["-layout"] if layout else []), str(pdf), "-"]
+        text = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+        return text.split("\f")[:-1]  # every page ends with a form feed
+    from pypdf import PdfReader
+
+    mode = "layout" if layout else "plain"
+    return [page.extract_text(extraction_mode=mode) for page in PdfReader(pdf).pages]
 
 
 def hooks_module(name: str):
@@ -92,18 +138,25 @@ def hooks_module(name: str):
 
 @pytest.fixture(scope="session")
 def changed_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    """A copy of the sources whose IMAP port is 1993 instead of 993, built with PDFs: (sources, site).
+    """A copy of the sources whose IMAP port is 1993 instead of 993, built: (sources, site).
 
-    Shared by every test of "one change in the data file shows everywhere" (pages, PDFs, profiles).
+    Shared by every test of "one change in the data file shows everywhere" (pages, profiles, the
+    document each PDF is printed from). Without the PDFs themselves: rendering takes most of a
+    build, and tests/test_pdf.py shows that every port of the document reaches the PDF's text.
     """
-    work = tmp_path_factory.mktemp("changed")
-    repo = copy_repo(work / "repo")
-    data = repo / "data" / "ports.yml"
-    text = data.read_text(encoding="utf-8")
-    old = "    host: mail.infomaniak.com\n    port: 993\n"
-    assert old in text, "the IMAP entry of data/ports.yml changed: update this fixture"
-    data.write_text(text.replace(old, old.replace("993", "1993"), 1), encoding="utf-8")
-    return repo, build_site(work / "site", repo / "mkdocs.yml")
+
+    def make(work: Path) -> None:
+        repo = copy_repo(work / "repo")
+        data = repo / "data" / "ports.yml"
+        text = data.read_text(encoding="utf-8")
+        old = "    host: mail.infomaniak.com\n    port: 993\n"
+        assert old in text, "the IMAP entry of data/ports.yml changed: update this fixture"
+        data.write_text(text.replace(old, old.replace("993", "1993"), 1), encoding="utf-8")
+        result = mkdocs_build(repo, work / "site")
+        assert result.returncode == 0, f"the copy with IMAP on 1993 did not build:\n{result.stderr[-3000:]}"
+
+    work = once_per_run(tmp_path_factory, "changed", make)
+    return work / "repo", work / "site"
 
 
 @pytest.fixture(scope="session")

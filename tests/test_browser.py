@@ -58,44 +58,86 @@ def server(site: Path) -> Iterator[Served]:
 class Visit:
     """One page load, with everything the page did on the network and the console."""
 
-    def __init__(self, context: Any, origin: str) -> None:
+    def __init__(self, page: Any, context: Any, origin: str) -> None:
+        self.page = page
+        self.context = context
         self.origin = origin
         self.requests: list[str] = []
         self.failed: list[str] = []
         self.errors: list[str] = []
-        context.on("request", lambda r: self.requests.append(r.url))
-        context.on("requestfailed", lambda r: self.failed.append(f"{r.url} ({r.failure})"))
-        context.on("response", self._response)
-        self.page = context.new_page()
-        self.page.on("console", lambda m: m.type == "error" and self.errors.append(f"console: {m.text}"))
-        self.page.on("pageerror", lambda e: self.errors.append(f"page error: {e}"))
         self.bad: list[str] = []
 
-    def _response(self, response: Any) -> None:
-        if response.status >= 400:
-            self.bad.append(f"{response.status} {response.url}")
+    def settled(self) -> None:
+        """Wait until nothing has gone over the network for 500 ms (at once if that already happened)."""
+        self.page.wait_for_load_state("networkidle")
 
     def foreign(self) -> list[str]:
         return [u for u in self.requests if urlsplit(u).scheme not in ("data", "blob") and not u.startswith(self.origin + "/")]
 
 
-@pytest.fixture
-def visit(browser: Any, server: Served) -> Iterator[Any]:
-    """Factory: visit(url_path, **context_options) -> Visit, loaded until the network is idle."""
-    contexts = []
+class Tab:
+    """A browser context and its page, whose events go to the current visit.
 
-    def open_page(path: str, wait: str = "networkidle", **options: Any) -> Visit:
-        context = browser.new_context(**{"viewport": DESKTOP, "reduced_motion": "reduce", **options})
-        context.set_default_timeout(10_000)
-        contexts.append(context)
-        v = Visit(context, server.origin)
-        v.context = context
-        v.page.goto(server.url(path), wait_until=wait)
-        return v
+    Checks that only read a page share one tab per viewport and palette for the session: a new
+    context starts a renderer and compiles the site's scripts again, which costs more than the check.
+    """
+
+    def __init__(self, browser: Any, origin: str, shared: bool, **options: Any) -> None:
+        self.origin = origin
+        self.context = browser.new_context(**{"viewport": DESKTOP, "reduced_motion": "reduce", **options})
+        self.context.set_default_timeout(10_000)
+        self.current: Visit | None = None
+        self.context.on("request", lambda r: self._to_visit("requests", r.url))
+        self.context.on("requestfailed", lambda r: self._to_visit("failed", f"{r.url} ({r.failure})"))
+        self.context.on("response", lambda r: r.status >= 400 and self._to_visit("bad", f"{r.status} {r.url}"))
+        if shared:  # sent once, run at every page load (a few ms): cheaper than sending it for every check
+            self.context.add_init_script(script=axe_script())
+        self.page = self.context.new_page()
+        self.page.on("console", lambda m: m.type == "error" and self._to_visit("errors", f"console: {m.text}"))
+        self.page.on("pageerror", lambda e: self._to_visit("errors", f"page error: {e}"))
+
+    def _to_visit(self, kind: str, entry: str) -> None:
+        if self.current is not None:
+            getattr(self.current, kind).append(entry)
+
+    def open(self, url: str, wait: str) -> Visit:
+        if self.current is not None:
+            self.current.settled()  # nothing of the last page may end up in this visit
+        self.current = Visit(self.page, self.context, self.origin)
+        self.page.goto(url, wait_until=wait)
+        return self.current
+
+
+@pytest.fixture(scope="session")
+def shared_tabs(browser: Any, server: Served) -> Iterator[dict[str, Tab]]:
+    tabs: dict[str, Tab] = {}
+    yield tabs
+    for tab in tabs.values():
+        tab.context.close()
+
+
+@pytest.fixture
+def visit(browser: Any, server: Served, shared_tabs: dict[str, Tab]) -> Iterator[Any]:
+    """Factory: visit(url_path, fresh=False, **context_options) -> Visit, loaded (the `load` event).
+
+    fresh=True gives the visit a context of its own (for tests that click, type or remember a choice);
+    otherwise it reuses the session's tab with the same options. Tests that judge the page's
+    requests call `v.settled()` first: it waits until the network is idle.
+    """
+    own: list[Tab] = []
+
+    def open_page(path: str, wait: str = "load", fresh: bool = False, **options: Any) -> Visit:
+        key = repr(sorted(options.items()))
+        if fresh:
+            tab = Tab(browser, server.origin, False, **options)
+            own.append(tab)
+        else:
+            tab = shared_tabs.get(key) or shared_tabs.setdefault(key, Tab(browser, server.origin, True, **options))
+        return tab.open(server.url(path), wait)
 
     yield open_page
-    for context in contexts:
-        context.close()
+    for tab in own:
+        tab.context.close()
 
 
 # -----------------------------------------------------------------------------
@@ -103,11 +145,18 @@ def visit(browser: Any, server: Served) -> Iterator[Any]:
 # -----------------------------------------------------------------------------
 
 
-def _axe(page: Any) -> list[dict]:
+def axe_script() -> str:
+    """axe-core, as axe-playwright-python ships it."""
     from axe_playwright_python.sync_playwright import Axe
 
-    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]})
-    return results.response["violations"]
+    return Axe().axe_script
+
+
+def _axe(page: Any) -> list[dict]:
+    if not page.evaluate("typeof axe === 'object'"):  # shared tabs load it with every page
+        page.evaluate(axe_script())
+    options = {"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]}
+    return page.evaluate("options => axe.run(document, options).then(results => results.violations)", options)
 
 
 @pytest.mark.parametrize(("lang", "path"), CHECKED, ids=page_id)
@@ -122,7 +171,7 @@ def test_page_is_accessible_private_and_whole(visit: Any, lang: str, path: str) 
     assert v.page.locator("html").get_attribute("lang") == lang
     if (lang, path) in SEARCHED:  # the search loads the worker, the index and the stemmers
         _search(v.page, "mail")
-        v.page.wait_for_load_state("networkidle")
+    v.settled()
     assert v.foreign() == [], "requests to another origin"
     assert v.context.cookies() == [], "cookies set"
     assert v.bad == [], "responses of 400 or more"
@@ -170,6 +219,7 @@ def _describe(violations: list[dict]) -> str:
 def test_unknown_path_gets_the_404_page_of_its_language(visit: Any, server: Served, lang: str) -> None:
     v = visit(f"/{prefix(lang)}no/such/page/", viewport=PHONE_360)
     assert_nothing_scrolls_sideways(v.page, v.page.url)
+    v.settled()
     assert v.bad == [f"404 {server.url(f'/{prefix(lang)}no/such/page/')}"], "only the page itself is 404"
     assert v.page.locator("html").get_attribute("lang") == lang
     assert v.foreign() == []
@@ -280,7 +330,7 @@ def test_deep_link_shows_the_heading(visit: Any, lang: str, viewport: dict) -> N
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_link_to_a_content_tab_selects_it(visit: Any, lang: str) -> None:
-    v = visit(f"/{prefix(lang)}mail/setup/#clients-thunderbird")
+    v = visit(f"/{prefix(lang)}mail/setup/#clients-thunderbird", fresh=True)
     tab = v.page.locator("input#clients-thunderbird")
     assert tab.count() == 1, "no content tab with id clients-thunderbird"
     assert tab.is_checked()

@@ -388,6 +388,7 @@ def test_a_killed_build_leaves_no_worker_and_no_file(good_build: tuple[Path, Pat
 def test_the_preview_follows_the_data_and_recovers_after_a_mistake(good_build: tuple[Path, Path, dict[str, str]]) -> None:
     """`mkdocs serve`: a changed port shows at the next reload; a mistake, then its fix, and the page is back."""
     import socket
+    import threading
     import time
     import urllib.request
 
@@ -399,9 +400,12 @@ def test_the_preview_follows_the_data_and_recovers_after_a_mistake(good_build: t
     original = data.read_text(encoding="utf-8")
     serve = subprocess.Popen(
         [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"], cwd=repo,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
         start_new_session=True,
     )
+
+    log: list[str] = []  # what `mkdocs serve` prints, read as it comes (a full pipe would stop it)
+    threading.Thread(target=lambda: log.extend(serve.stderr), daemon=True).start()
 
     def page() -> str:
         try:
@@ -423,7 +427,11 @@ def test_the_preview_follows_the_data_and_recovers_after_a_mistake(good_build: t
         data.write_text(original.replace("  - id: port-2525\n    port: 2525\n", "  - id: port-2525\n    port: 2526\n"), encoding="utf-8")
         wait_for(lambda html: "2526" in html, "show the changed port")
         data.write_text(original.replace("    port: 993\n", "    port: 993.0\n", 1), encoding="utf-8")
-        time.sleep(4)  # the rebuild fails; the previous preview stays
+        deadline = time.monotonic() + 90
+        while not any("993.0" in line for line in log) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert any("data/ports.yml" in line and "993.0" in line for line in log), "no one-line report:\n" + "".join(log[-20:])
+        # MkDocs then holds the browser's requests ("the server will appear stuck") until the data is fixed.
         data.write_text(original.replace("  - id: port-2525\n    port: 2525\n", "  - id: port-2525\n    port: 2527\n"), encoding="utf-8")
         wait_for(lambda html: "2527" in html, "recover after the mistake was fixed")
     finally:

@@ -342,14 +342,18 @@ document.addEventListener("securitypolicyviolation", (e) => {
 
 
 class Visit:
-    """A browser tab that records CSP violations, console errors and failed requests."""
+    """A browser tab that records CSP violations, console errors and failed requests.
+
+    One tab for the module (a new browser context costs more than a page load); `problems`
+    start empty at every test, once the last page has gone quiet.
+    """
 
     def __init__(self, browser: Any) -> None:
         self.context = browser.new_context(service_workers="block")
         self.problems: list[str] = []
         self.context.on("requestfailed", lambda r: self.problems.append(f"failed: {r.url} ({r.failure})"))
         self.context.on("response", lambda r: r.status >= 400 and self.problems.append(f"{r.status}: {r.url}"))
-        self.context.add_init_script(WATCH_VIOLATIONS)
+        self.context.add_init_script(WATCH_VIOLATIONS)  # runs again at every page load
         self.page = self.context.new_page()
         self.page.on("console", self._console)
         self.page.on("pageerror", lambda e: self.problems.append(f"page error: {e}"))
@@ -365,13 +369,20 @@ class Visit:
         return self.page.evaluate("window.__violations")
 
 
-@pytest.fixture
-def visit(browser: Any) -> Iterator[Visit]:
+@pytest.fixture(scope="module")
+def tab(browser: Any) -> Iterator[Visit]:
     v = Visit(browser)
     try:
         yield v
     finally:
         v.context.close()
+
+
+@pytest.fixture
+def visit(tab: Visit) -> Visit:
+    tab.page.wait_for_load_state("networkidle")  # nothing of the last test's page may count in this one
+    tab.problems.clear()
+    return tab
 
 
 @pytest.mark.parametrize(("lang", "path"), UNDER_POLICY, ids=[f"{lang}-{path or 'home'}" for lang, path in UNDER_POLICY])
