@@ -181,6 +181,18 @@ def soup(site: Path, lang: str, path: str) -> BeautifulSoup:
     return BeautifulSoup(page_path(site, lang, path).read_text(encoding="utf-8"), "lxml")
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The order pytest-xdist hands tests out: those that need no built site first, so that a worker has
+    work while the other builds it; then, within each, those marked `long` first, so that the two workers
+    finish together instead of one waiting for the other's last long test."""
+
+    def key(item: pytest.Item) -> tuple[bool, bool]:
+        needs_site = bool({"site", "changed_site"} & set(getattr(item, "fixturenames", ())))
+        return needs_site, item.get_closest_marker("long") is None
+
+    items.sort(key=key)
+
+
 def pytest_sessionstart(session: pytest.Session) -> None:
     if not hasattr(session.config, "workerinput"):  # the main process, not a worker of pytest-xdist
         (ROOT / "test-reports" / "summary.txt").unlink(missing_ok=True)

@@ -87,18 +87,26 @@ class Tab:
         self.context = browser.new_context(**{"viewport": DESKTOP, "reduced_motion": "reduce", **options})
         self.context.set_default_timeout(10_000)
         self.current: Visit | None = None
-        self.context.on("request", lambda r: self._to_visit("requests", r.url))
-        self.context.on("requestfailed", lambda r: self._to_visit("failed", f"{r.url} ({r.failure})"))
-        self.context.on("response", lambda r: r.status >= 400 and self._to_visit("bad", f"{r.status} {r.url}"))
+        # A request counts for the visit during which it started: the search worker of the last page may
+        # still be fetching a stemmer (which the network-idle wait does not see) when the next page opens.
+        self.started: dict[Any, Visit | None] = {}
+        self.context.on("request", self._request)
+        self.context.on("requestfailed", lambda r: self._to_visit("failed", f"{r.url} ({r.failure})", r))
+        self.context.on("response", lambda r: r.status >= 400 and self._to_visit("bad", f"{r.status} {r.url}", r.request))
         if shared:  # sent once, run at every page load (a few ms): cheaper than sending it for every check
             self.context.add_init_script(script=axe_script())
         self.page = self.context.new_page()
         self.page.on("console", lambda m: m.type == "error" and self._to_visit("errors", f"console: {m.text}"))
         self.page.on("pageerror", lambda e: self._to_visit("errors", f"page error: {e}"))
 
-    def _to_visit(self, kind: str, entry: str) -> None:
-        if self.current is not None:
-            getattr(self.current, kind).append(entry)
+    def _request(self, request: Any) -> None:
+        self.started[request] = self.current
+        self._to_visit("requests", request.url)
+
+    def _to_visit(self, kind: str, entry: str, request: Any = None) -> None:
+        visit = self.started.get(request, self.current) if request is not None else self.current
+        if visit is not None:
+            getattr(visit, kind).append(entry)
 
     def open(self, url: str, wait: str) -> Visit:
         if self.current is not None:

@@ -385,6 +385,7 @@ def test_a_killed_build_leaves_no_worker_and_no_file(good_build: tuple[Path, Pat
     assert not out.exists() or not list(out.rglob("*.pdf")), "a PDF was written after the build was killed"
 
 
+@pytest.mark.long
 def test_the_preview_follows_the_data_and_recovers_after_a_mistake(good_build: tuple[Path, Path, dict[str, str]]) -> None:
     """`mkdocs serve`: a changed port shows at the next reload; a mistake, then its fix, and the page is back."""
     import socket

@@ -62,6 +62,7 @@ def lighthouse(site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator
     yield summaries
 
 
+@pytest.mark.long
 @pytest.mark.parametrize(
     "url_path", [f"/{'' if lang == 'en' else lang + '/'}{path}" for lang, path in AUDITED], ids=lambda p: p
 )

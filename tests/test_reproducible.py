@@ -62,6 +62,7 @@ def last_commit_epoch() -> str:
 
 
 
+@pytest.mark.long
 def test_two_builds_give_byte_identical_trees(site: Path, tmp_path: Path) -> None:
     """A second build, by the mkdocs command in another process (other hash seed, time zone, working
     folder and output folder), gives the same files with the same bytes as the session's build."""
