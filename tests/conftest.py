@@ -29,8 +29,6 @@ PAGES = (
 )
 # Every version of the terms and privacy pages, each at its own address for good (tests/versions.txt).
 VERSION_PAGES = ("terms/versions/2.0/", "terms/versions/3.0/", "privacy/versions/2.0/", "privacy/versions/3.0/")
-# A few pages that stand for the others where a check is slow (every kind of content: tables, tabs, forms of text).
-REPRESENTATIVE = (("en", ""), ("fr", "mail/setup/"), ("en", "mail/ports/"), ("fr", "privacy/"), ("en", "mail/domain/"))
 
 
 def build_site(
