@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import fcntl
+import functools
 import json
 import os
 import shutil
@@ -112,17 +113,18 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return once_per_run(tmp_path_factory, "site", build_site)
 
 
-def pdf_pages(pdf: Path, *, layout: bool = False) -> list[str]:
-    """The text of each page of a PDF: poppler's pdftotext (fast), else pypdf (slow, same text)."""
+@functools.cache
+def pdf_pages(pdf: Path, *, layout: bool = False) -> tuple[str, ...]:
+    """The text of each page of a PDF: poppler's pdftotext (fast), else pypdf (slow, same text); read once."""
     pdftotext = shutil.which("pdftotext")
     if pdftotext:
         command = [pdftotext, "-enc", "UTF-8", *(["-layout"] if layout else []), str(pdf), "-"]
         text = subprocess.run(command, capture_output=True, text=True, check=True).stdout
-        return text.split("\f")[:-1]  # every page ends with a form feed
+        return tuple(text.split("\f")[:-1])  # every page ends with a form feed
     from pypdf import PdfReader
 
     mode = "layout" if layout else "plain"
-    return [page.extract_text(extraction_mode=mode) for page in PdfReader(pdf).pages]
+    return tuple(page.extract_text(extraction_mode=mode) for page in PdfReader(pdf).pages)
 
 
 def hooks_module(name: str):

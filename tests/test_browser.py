@@ -6,6 +6,7 @@ loaded in Debian's Chromium through Playwright (see tests/browser.py).
 
 from __future__ import annotations
 
+import functools
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
@@ -141,7 +142,9 @@ def visit(browser: Any, server: Served, shared_tabs: dict[str, Tab]) -> Iterator
             tab = Tab(browser, server.origin, False, **options)
             own.append(tab)
         else:
-            tab = shared_tabs.get(key) or shared_tabs.setdefault(key, Tab(browser, server.origin, True, **options))
+            if key not in shared_tabs:
+                shared_tabs[key] = Tab(browser, server.origin, True, **options)
+            tab = shared_tabs[key]
         return tab.open(server.url(path), wait)
 
     yield open_page
@@ -154,8 +157,9 @@ def visit(browser: Any, server: Served, shared_tabs: dict[str, Tab]) -> Iterator
 # -----------------------------------------------------------------------------
 
 
+@functools.cache
 def axe_script() -> str:
-    """axe-core, as axe-playwright-python ships it."""
+    """axe-core, as axe-playwright-python ships it (570 KB, read once)."""
     from axe_playwright_python.sync_playwright import Axe
 
     return Axe().axe_script
