@@ -60,6 +60,18 @@ def test_search_index_within_budget(site: Path, lang: str) -> None:
     assert compressed <= SEARCH_INDEX_BUDGET, f"{index}: {compressed / 1000:.1f} KB gzip, budget 100 KB"
 
 
+def test_the_site_stylesheets_are_sent_without_their_comments(site: Path) -> None:
+    """docs/assets/stylesheets/ explain their rules in comments; a visitor gets the rules only, every one."""
+    import re
+
+    for source in sorted((ROOT / "docs" / "assets" / "stylesheets").glob("*.css")):
+        text = source.read_text(encoding="utf-8")
+        sent = (site / "assets" / "stylesheets" / source.name).read_text(encoding="utf-8")
+        assert "/*" in text and "/*" not in sent, source.name
+        rules = re.sub(r"/\*.*?\*/", "", text, flags=re.S)
+        assert sent.split() == rules.split(), f"{source.name}: the rules sent differ from the source's"
+
+
 # -----------------------------------------------------------------------------
 # The benchmark counts what a browser really loads
 # -----------------------------------------------------------------------------
