@@ -5,6 +5,8 @@
     {{ artelabs.lang }}, {{ artelabs.root }}   the language, and its root's URL path ("/", "/fr/")
     {{ artelabs.version_pdf(page.url) }}   on a version's page, its own PDF, else none
     {{ artelabs.anchor_aliases }}      {page path: {old id: new id}} (data/anchor-aliases.yml)
+
+And the pages' Markdown tables in the theme's wrapper, written in the HTML (hooks/tablewrap.py).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import Files
 
 import core
+import tablewrap
 
 
 @dataclass(frozen=True)
@@ -41,7 +44,10 @@ class Words:
 
 @event_priority(-150)  # after mkdocs-static-i18n (-100) has set this language's copyright line
 def on_config(config: MkDocsConfig, **kwargs: Any) -> None:
-    """The footer names the company from data/company.yml (legal name, address, UID), in every language."""
+    """The tables' extension, once (each language pass calls on_config again); the footer names the company
+    from data/company.yml (legal name, address, UID), in every language."""
+    if not any(isinstance(ext, tablewrap.TableWrapExtension) for ext in config.markdown_extensions):
+        config.markdown_extensions.append(tablewrap.TableWrapExtension())
     line = core.company_line(config, core.current_language(config))
     if line and line not in (config.copyright or ""):
         config.copyright = f"{(config.copyright or '').strip()} {line}".strip()

@@ -116,3 +116,31 @@ def test_a_value_alone_on_its_line_is_a_paragraph_of_its_own() -> None:
 
 def test_an_ordinary_comment_is_left_alone() -> None:
     assert convert("Text.\n\n<!-- a note for editors -->\n") == "<p>Text.</p>\n<!-- a note for editors -->"
+
+
+# -----------------------------------------------------------------------------
+# The tables extension (hooks/tablewrap.py), on its own too
+# -----------------------------------------------------------------------------
+
+
+def test_a_table_is_written_in_the_theme_wrapper_with_its_class() -> None:
+    """Material's script moves a table without a class into this wrapper while the page starts,
+    laying the page out again; written in the HTML, the table stays where it is."""
+    tablewrap = hooks_module("tablewrap")
+    text = (
+        "Before.\n\n| Program | Message |\n|---|---|\n| Mail | “Cannot Get Mail” |\n\nAfter.\n\n"
+        "!!! note\n\n    | A | B |\n    |---|---|\n    | 1 | 2 |\n\n"
+        '<table class="mine"><tr><td>raw</td></tr></table>\n'
+    )
+    html = markdown.markdown(text, extensions=[*EXTENSIONS, tablewrap.makeExtension()])
+    page = BeautifulSoup(html, "html.parser")
+    tables = page.find_all("table")
+    assert len(tables) == 3
+    for table in tables[:2]:
+        assert table["class"] == ["mdx-table"]
+        assert table.parent["class"] == ["md-typeset__table"]
+        assert table.parent.parent["class"] == ["md-typeset__scrollwrap"]
+    assert tables[0].get_text(" ", strip=True) == "Program Message Mail “Cannot Get Mail”"
+    assert "admonition" in tables[1].parent.parent.parent["class"]  # wrapped where it was
+    assert tables[2]["class"] == ["mine"] and tables[2].parent.name == "[document]"  # raw HTML: as written
+    assert [p.get_text() for p in page.find_all("p", recursive=False)] == ["Before.", "After."]
