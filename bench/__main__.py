@@ -27,6 +27,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, default=ROOT / "bench-report.json", help="report (bench-report.json)")
     parser.add_argument("--lighthouse", type=int, default=0, metavar="RUNS",
                         help="also Lighthouse performance, RUNS runs per page (median; e.g. 5)")
+    parser.add_argument("--pages", default="", metavar="PATHS",
+                        help="Lighthouse's pages: 'all', or paths separated by commas (default: the heaviest of each kind)")
     args = parser.parse_args(argv)
 
     machine = f"{platform.machine()}, {os.cpu_count()} CPU, Python {platform.python_version()}"
@@ -38,9 +40,10 @@ def main(argv: list[str] | None = None) -> int:
             site = Path(tmp) / "full"
         report["weights"] = _weights(site)
         if args.lighthouse:
-            from bench.lighthouse import PAGES, audit
+            from bench.lighthouse import PAGES, audit, every_page
 
-            report["lighthouse"] = audit(site, PAGES, args.lighthouse)
+            chosen = every_page(site) if args.pages == "all" else [p for p in args.pages.split(",") if p] or PAGES
+            report["lighthouse"] = audit(site, chosen, args.lighthouse)
         _print(report)
     args.json.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     print(f"\nreport: {args.json}")

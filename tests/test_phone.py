@@ -158,6 +158,25 @@ def test_copy_button_copies_the_value_and_says_so(clipboard_tab: Any, server: Se
     assert page.errors == []
 
 
+def test_staff_sheet_button_copies_the_link_before_it(clipboard_tab: Any, server: Served) -> None:
+    """The staff sheet's buttons copy the production address of their link, whatever host shows the sheet."""
+    from playwright.sync_api import expect
+
+    site_url = re.search(r"^site_url:\s*(\S+)", (ROOT / "mkdocs.yml").read_text(encoding="utf-8"), re.M)[1].rstrip("/")
+    page = clipboard_tab
+    page.goto(server.url("/fr/staff/links/"), wait_until="load")
+    for lang, address in (("fr", f"{site_url}/fr/mail/setup/#smtp"), ("en", f"{site_url}/mail/setup/#smtp")):
+        link = page.locator(f'td > a[href="{address}"]')
+        assert link.count() == 1, address
+        button = link.locator("xpath=following-sibling::button[1]")
+        assert button.evaluate("b => b.textContent") == COPY["fr"]
+        button.scroll_into_view_if_needed()
+        button.click()
+        expect(_status(page)).to_have_text(COPIED["fr"])
+        assert _clipboard(page) == address, lang
+    assert page.errors == []
+
+
 def test_copy_button_works_without_the_clipboard_api(clipboard_tab: Any, server: Served) -> None:
     """A preview on http:// has no navigator.clipboard: the older copy command takes over."""
     page = clipboard_tab

@@ -1,7 +1,8 @@
 // Copy buttons and heading links.
 //
 // - A button.mdx-copy (overrides/partials/ports-table.html) copies its
-//   data-copy value: a host name, a port.
+//   data-copy value: a host name, a port. Without one (the staff link sheet),
+//   it copies the address of the link just before it.
 // - A heading's permalink (Material's ¶, a.headerlink) still goes to its
 //   heading, and also copies the page's full URL with that #anchor, for staff
 //   who paste it into a ticket.
@@ -48,9 +49,10 @@
 
   document.addEventListener("click", (event) => {
     if (!(event.target instanceof Element)) return
-    const button = event.target.closest("button.mdx-copy[data-copy]")
-    if (button) {
-      copy(button.dataset.copy).then(() => say("copied"), () => {})
+    const button = event.target.closest("button.mdx-copy")
+    const text = button && (button.dataset.copy ?? button.previousElementSibling?.href)
+    if (text) {
+      copy(text).then(() => say("copied"), () => {})
       return
     }
     const link = event.target.closest("a.headerlink")
