@@ -20,10 +20,11 @@ visitor: they are left out of the copies in the built site (1.7 KB gzip of every
 
 from __future__ import annotations
 
-import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import tinycss2
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
@@ -31,7 +32,6 @@ from mkdocs.plugins import event_priority
 import core
 
 BUNDLE_GLOB = "assets/javascripts/bundle.*.min.js"
-COMMENT = re.compile(r"/\*.*?\*/", re.S)
 # (what Material 9.8.2 writes, what replaces it): the replacement starts with a marker, so a second run
 # (mkdocs serve, tools/postbuild.py) finds the bundle done.
 PATCHES = {
@@ -70,10 +70,24 @@ def patch_bundle(site: Path) -> None:
 
 
 def strip_comments(site: Path, stylesheets: list[str]) -> None:
-    """extra_css as built, without comments and blank lines; a comment left open stops the build."""
+    """extra_css as built, without comments and blank lines (read by a CSS tokenizer: a `/*` inside a
+    string or url() stays); a comment left open, which would hide the rest of the file, stops the build."""
     for name in stylesheets:
         path = site / name
-        text = COMMENT.sub("", path.read_text(encoding="utf-8"))
-        if "/*" in text or "*/" in text:
-            raise PluginError(f"docs/{name}: a comment is not closed, expected /* ... */")
-        path.write_text("\n".join(line.rstrip() for line in text.splitlines() if line.strip()) + "\n", encoding="utf-8")
+        text = path.read_text(encoding="utf-8")
+        lines = text.splitlines(keepends=True)
+        for comment in _comments(tinycss2.parse_component_value_list(text)):
+            start = sum(len(line) for line in lines[: comment.source_line - 1]) + comment.source_column - 1
+            end = start + 2 + len(comment.value)
+            if text[end : end + 2] != "*/":
+                raise PluginError(f"docs/{name}:{comment.source_line}: a comment is not closed, expected /* ... */")
+        kept = tinycss2.serialize(tinycss2.parse_component_value_list(text, skip_comments=True))
+        path.write_text("\n".join(line.rstrip() for line in kept.splitlines() if line.strip()) + "\n", encoding="utf-8")
+
+
+def _comments(nodes: list[Any]) -> Iterator[Any]:
+    for node in nodes:
+        if node.type == "comment":
+            yield node
+        for inner in (getattr(node, "content", None), getattr(node, "arguments", None)):
+            yield from _comments(inner or [])

@@ -439,3 +439,24 @@ def test_the_preview_follows_the_data_and_recovers_after_a_mistake(good_build: t
         data.write_text(original, encoding="utf-8")
         os.killpg(serve.pid, 15)
         serve.wait(timeout=30)
+
+
+# -----------------------------------------------------------------------------
+# The site's stylesheets, sent without comments (hooks/bundle.py)
+# -----------------------------------------------------------------------------
+
+
+def test_a_stylesheet_comment_left_open_is_refused_with_its_line(tmp_path: Path) -> None:
+    """An open comment hides the rest of the file from browsers; a `/*` inside a string is not a comment."""
+    from mkdocs.exceptions import PluginError
+
+    bundle = hooks_module("bundle")
+    css = tmp_path / "assets" / "stylesheets" / "extra.css"
+    css.parent.mkdir(parents=True)
+    css.write_text('a::before { content: "/* not a comment */"; }\n/* a note */\nb { color: red; }\n', encoding="utf-8")
+    bundle.strip_comments(tmp_path, ["assets/stylesheets/extra.css"])
+    assert css.read_text(encoding="utf-8") == 'a::before { content: "/* not a comment */"; }\nb { color: red; }\n'
+    css.write_text("a { color: red; }\n\n/* a note left open\nb { color: blue; }\n", encoding="utf-8")
+    with pytest.raises(PluginError) as refused:
+        bundle.strip_comments(tmp_path, ["assets/stylesheets/extra.css"])
+    assert str(refused.value) == "docs/assets/stylesheets/extra.css:3: a comment is not closed, expected /* ... */"
