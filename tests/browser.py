@@ -254,3 +254,26 @@ def assert_nothing_scrolls_sideways(page: Any, url: str) -> None:
     assert result["page"] <= result["inner"], f"{url}: the page is {result['page']} px wide on a {result['inner']} px screen"
     assert result["out"] == [], f"{url}: " + "; ".join(result["out"])
 
+
+
+# -----------------------------------------------------------------------------
+# Deep links: the heading in view
+# -----------------------------------------------------------------------------
+
+IN_VIEW = """selector => {
+  const element = document.querySelector(selector), header = document.querySelector("header.md-header")
+  if (!element || !header) return false
+  const box = element.getBoundingClientRect()
+  return header.getBoundingClientRect().bottom <= box.top + 1 && box.bottom <= window.innerHeight
+}"""
+
+
+def wait_in_view(page: Any, selector: str, timeout: float = 5000) -> None:
+    """Until the element is below the sticky header and above the fold: Material scrolls after the load,
+    later on a busy machine. The caller's assertions then say what is wrong, if it never is."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        page.wait_for_function(IN_VIEW, arg=selector, timeout=timeout)
+    except PlaywrightTimeout:
+        pass

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 import yaml
-from browser import DESKTOP, Served, assert_nothing_scrolls_sideways, serve
+from browser import DESKTOP, Served, assert_nothing_scrolls_sideways, serve, wait_in_view
 
 from conftest import LANGUAGES, PAGES, ROOT, VERSION_PAGES
 
@@ -242,7 +242,7 @@ def test_old_anchor_moves_to_the_new_one(browser: Any, server: Served) -> None:
         before = load(old)
         tab.wait_for_function(f"() => location.hash === '#{new}'")
         assert tab.evaluate("() => history.length") == before + 1, "no extra history entry (Back leaves the page)"
-        tab.wait_for_timeout(300)
+        wait_in_view(tab, f"#{new}")
         box = tab.locator(f"#{new}").bounding_box()
         header = tab.locator("header.md-header").bounding_box()
         assert header["y"] + header["height"] <= box["y"] + 1, f"#{new} under the header"
