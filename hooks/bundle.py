@@ -21,6 +21,7 @@ visitor: they are left out of the copies in the built site (1.7 KB gzip of every
 from __future__ import annotations
 
 from collections.abc import Iterator
+from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
@@ -75,9 +76,9 @@ def strip_comments(site: Path, stylesheets: list[str]) -> None:
     for name in stylesheets:
         path = site / name
         text = path.read_text(encoding="utf-8")
-        lines = text.splitlines(keepends=True)
+        line_starts = [0, *accumulate(len(line) for line in text.splitlines(keepends=True))]
         for comment in _comments(tinycss2.parse_component_value_list(text)):
-            start = sum(len(line) for line in lines[: comment.source_line - 1]) + comment.source_column - 1
+            start = line_starts[comment.source_line - 1] + comment.source_column - 1
             end = start + 2 + len(comment.value)
             if text[end : end + 2] != "*/":
                 raise PluginError(f"docs/{name}:{comment.source_line}: a comment is not closed, expected /* ... */")

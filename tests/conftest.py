@@ -30,6 +30,8 @@ PAGES = (
 )
 # Every version of the terms and privacy pages, each at its own address for good (tests/versions.txt).
 VERSION_PAGES = ("terms/versions/2.0/", "terms/versions/3.0/", "privacy/versions/2.0/", "privacy/versions/3.0/")
+# Every page of each language: the navigation's, the versions of the legal pages and the staff sheet.
+EVERY_PAGE = (*PAGES, *VERSION_PAGES, "staff/links/")
 
 
 def build_site(
