@@ -460,3 +460,48 @@ def test_a_stylesheet_comment_left_open_is_refused_with_its_line(tmp_path: Path)
     with pytest.raises(PluginError) as refused:
         bundle.strip_comments(tmp_path, ["assets/stylesheets/extra.css"])
     assert str(refused.value) == "docs/assets/stylesheets/extra.css:3: a comment is not closed, expected /* ... */"
+
+
+# -----------------------------------------------------------------------------
+# The site's install (README: `pip install -r requirements.txt`, then `mkdocs serve`)
+# -----------------------------------------------------------------------------
+
+
+def test_every_package_the_build_imports_is_installed_by_requirements_txt() -> None:
+    """requirements-dev.txt adds the test tools only: a package the hooks import but only it installs would
+    work in the tests and fail the README's first command on a fresh machine (bs4 did, for the PDFs)."""
+    import ast
+    import importlib.metadata as metadata
+
+    from packaging.requirements import Requirement
+
+    def closure(names: set[str]) -> set[str]:
+        seen: set[str] = set()
+        while names:
+            name = names.pop().lower().replace("_", "-")
+            if name in seen:
+                continue
+            seen.add(name)
+            for line in metadata.requires(name) or []:
+                requirement = Requirement(line)
+                if requirement.marker is None or requirement.marker.evaluate({"extra": ""}):
+                    names.add(requirement.name)
+        return seen
+
+    lines = (ROOT / "requirements.txt").read_text(encoding="utf-8").splitlines()
+    installed = closure({Requirement(line).name for line in lines if line.strip() and not line.startswith("#")})
+    local = {path.stem for path in (ROOT / "hooks").glob("*.py")}
+    distributions = metadata.packages_distributions()
+    missing = set()
+    for path in sorted((ROOT / "hooks").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            modules = [alias.name for alias in node.names] if isinstance(node, ast.Import) else (
+                [node.module] if isinstance(node, ast.ImportFrom) and node.module and not node.level else []
+            )
+            for module in modules:
+                top = module.split(".")[0]
+                if top in local or top in sys.stdlib_module_names or top == "zensical":  # zensical: its own venv
+                    continue
+                if not {d.lower().replace("_", "-") for d in distributions.get(top, [top])} & installed:
+                    missing.add(f"hooks/{path.name}: {top}")
+    assert not missing, f"imported by the build, not installed by requirements.txt: {sorted(missing)}"
