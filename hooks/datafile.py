@@ -366,14 +366,19 @@ def _check_company(document: Document, languages: tuple[str, ...]) -> None:
             raise DataError(f"{document.where((key, 'status'))}: confirmed, but the value is empty, expected a value or unconfirmed")
 
 
+# title, url and checked (the date we read it); the provider's own "updated" date and the fingerprint of
+# the page's main text as we read it (tools/sources-check) when known.
+SOURCE_KEYS = {"title", "url", "checked", "updated", "fingerprint"}
+
+
 def _check_sources(document: Document, languages: tuple[str, ...]) -> None:
     for page, entries in document.data.items():
         if not isinstance(entries, list) or not entries:
             raise DataError(f"{document.where((page,))}: {found(entries)}, expected a list of sources")
         for index, entry in enumerate(entries):
             path = (page, index)
-            if not isinstance(entry, dict) or set(entry) != {"title", "url", "checked"}:
-                raise DataError(f"{document.where(path)}: expected title, url and checked")
+            if not isinstance(entry, dict) or not {"title", "url", "checked"} <= set(entry) <= SOURCE_KEYS:
+                raise DataError(f"{document.where(path)}: expected title, url and checked (updated and fingerprint optional)")
             _localized(document, entry["title"], (*path, "title"), languages)
             urls = entry["url"].values() if isinstance(entry["url"], dict) else [entry["url"]]
             _localized(document, entry["url"], (*path, "url"), languages)
@@ -381,6 +386,10 @@ def _check_sources(document: Document, languages: tuple[str, ...]) -> None:
                 if not re.match(r"https://[A-Za-z0-9.-]+(/\S*)?\Z", url):
                     raise DataError(f"{document.where((*path, 'url'))}: {url!r}, expected {EXPECTED['https_url']}")
             _date(document, entry["checked"], (*path, "checked"))
+            if "updated" in entry:
+                _date(document, entry["updated"], (*path, "updated"))
+            if "fingerprint" in entry and not re.match(r"sha256:[0-9a-f]{64}\Z", str(entry["fingerprint"])):
+                raise DataError(f"{document.where((*path, 'fingerprint'))}: {found(entry['fingerprint'])}, expected sha256: and 64 hex digits (tools/sources-check --accept writes it)")
 
 
 def _check_versions(document: Document, languages: tuple[str, ...]) -> None:

@@ -246,7 +246,11 @@ class Renderer:
         if not entries:
             raise MarkerError(f"'<!-- {body} -->': no sources for {page} in data/sources.yml, expected a list of sources")
         items = [
-            {"title": self.loc(e["title"]), "url": self.loc(e["url"]), "checked": self.date(e["checked"])} for e in entries
+            {
+                "title": self.loc(e["title"]), "url": self.loc(e["url"]), "checked": self.date(e["checked"]),
+                "updated": self.date(e["updated"]) if e.get("updated") else None,
+            }
+            for e in entries
         ]
         return self._template("sources.html", items=items) + "\n"
 
