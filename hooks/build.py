@@ -71,6 +71,7 @@ def on_shutdown(**kwargs: Any) -> None:
                 _swap(_staging, _target)
             shutil.rmtree(_staging, ignore_errors=True)
     finally:
+        core.finish()
         if _lock is not None:
             _lock.close()
         _target = _staging = _lock = None

@@ -294,13 +294,35 @@ def version() -> str | None:
     return _build.version
 
 
+# SOURCE_DATE_EPOCH as the process had it before the build: MkDocs dates the sitemap from the environment,
+# so a build sets it while it runs (same commit, same bytes) and `finish()` puts the process's own value back:
+# nothing a build decided stays behind for the next build of the same process.
+_UNSET = object()
+_epoch_before: Any = _UNSET
+
+
+def finish() -> None:
+    """The build is over (on_shutdown): the process's environment as it was before the build."""
+    global _epoch_before
+    if _epoch_before is _UNSET:
+        return
+    if _epoch_before is None:
+        os.environ.pop("SOURCE_DATE_EPOCH", None)
+    else:
+        os.environ["SOURCE_DATE_EPOCH"] = _epoch_before
+    _epoch_before = _UNSET
+
+
 def _date_and_version() -> None:
+    global _epoch_before
+    finish()  # a rebuild of `mkdocs serve` starts from the process's own environment, not the last build's
     repo = _own_repository()
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if not epoch and repo:
         epoch = _git(["log", "-1", "--format=%ct"]) or ""
         if epoch:
-            os.environ["SOURCE_DATE_EPOCH"] = epoch  # MkDocs dates the sitemap with it: same commit, same bytes
+            _epoch_before = os.environ.get("SOURCE_DATE_EPOCH")
+            os.environ["SOURCE_DATE_EPOCH"] = epoch  # MkDocs dates the sitemap with it, until finish()
     if epoch:
         try:
             _build.date = datetime.fromtimestamp(int(epoch), timezone.utc)

@@ -68,51 +68,81 @@ def copy_repo(target: Path) -> Path:
     return Path(shutil.copytree(ROOT, target, ignore=ignore))
 
 
-def mkdocs_build(repo: Path, out: Path, *, pdf: bool = False) -> subprocess.CompletedProcess[str]:
+# A copy has no git history: its builds are dated and named by these, the same for every copy and every day,
+# so that two builds of a copy give the same bytes whatever the clock says.
+COPY_STAMP = {"SOURCE_DATE_EPOCH": "1764547200", "ARTELABS_VERSION": "copy"}  # 1 December 2025, 00:00 UTC
+
+
+def clean_environment(**extra: str) -> dict[str, str]:
+    """The test process's environment without what dates or names a build, plus extra."""
+    env = {key: value for key, value in os.environ.items() if key not in BUILD_ENVIRONMENT}
+    return {**env, "NO_MKDOCS_2_WARNING": "1", **extra}
+
+
+def mkdocs_build(repo: Path, out: Path, *, pdf: bool = False, stamp: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     """`mkdocs build --strict` of a copy, HTML only unless pdf, in its own process: the output staff would see.
 
-    A copy is never built inside the test process: its hooks would import the copy's `core`
-    module, which the process would then keep for every later build.
+    Dated and named by COPY_STAMP unless stamp says otherwise ({} for an undated build): never by
+    whatever the test process's environment holds. A copy is never built inside the test process:
+    its hooks would import the copy's modules, which the process would then keep for every later build.
     """
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "ARTELABS_PDF": "1" if pdf else "0"}
+    env = clean_environment(ARTELABS_PDF="1" if pdf else "0", **(COPY_STAMP if stamp is None else stamp))
     return subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(out)],
         cwd=repo, capture_output=True, text=True, env=env, timeout=600,
     )
 
 
-# What a build sets in os.environ for the tests to read (the date and version it stamped).
+# What dates and names a build (read by the build from the environment, never left there by it).
 BUILD_ENVIRONMENT = ("SOURCE_DATE_EPOCH", "ARTELABS_VERSION")
+
+
+def _run_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base  # shared by the workers (pytest-N/popen-gwK)
 
 
 def once_per_run(tmp_path_factory: pytest.TempPathFactory, name: str, make) -> Path:
     """make(folder) once for the whole test run, shared by pytest-xdist's worker processes.
 
-    The first worker that needs it builds it under a lock; the others wait, then take
-    the folder and the date and version the build stamped (BUILD_ENVIRONMENT).
+    The first worker that needs it builds it under a lock; the others wait, then take the folder.
+    What make returns (the date and version the build stamped) is kept beside it: `run_record`.
     """
-    base = tmp_path_factory.getbasetemp()
-    if os.environ.get("PYTEST_XDIST_WORKER"):
-        base = base.parent  # the run's folder, shared by the workers (pytest-N/popen-gwK)
+    base = _run_folder(tmp_path_factory)
     folder = base / name
-    done = base / f"{name}.environment.json"
+    done = base / f"{name}.record.json"
     with open(base / f"{name}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        if done.exists():
-            os.environ.update(json.loads(done.read_text(encoding="utf-8")))
-        else:
+        if not done.exists():
             shutil.rmtree(folder, ignore_errors=True)  # what a failed attempt left
-            make(folder)
-            stamped = {key: os.environ[key] for key in BUILD_ENVIRONMENT if key in os.environ}
-            done.write_text(json.dumps(stamped), encoding="utf-8")
+            record = make(folder)
+            done.write_text(json.dumps(record if isinstance(record, dict) else {}), encoding="utf-8")
     return folder
+
+
+def run_record(tmp_path_factory: pytest.TempPathFactory, name: str) -> dict[str, str]:
+    return json.loads((_run_folder(tmp_path_factory) / f"{name}.record.json").read_text(encoding="utf-8"))
+
+
+def _build_and_stamp(folder: Path) -> dict[str, str]:
+    """The session's site, built in this process; the date and version it was stamped with."""
+    build_site(folder)
+    core = hooks_module("core")
+    date, version = core.build_date(), core.version()
+    return {"SOURCE_DATE_EPOCH": str(int(date.timestamp())) if date else "", "ARTELABS_VERSION": version or ""}
 
 
 @pytest.fixture(scope="session")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The built site (both languages, PDFs and all), once per test run."""
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
-    return once_per_run(tmp_path_factory, "site", build_site)
+    return once_per_run(tmp_path_factory, "site", _build_and_stamp)
+
+
+@pytest.fixture(scope="session")
+def site_stamp(site: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """The SOURCE_DATE_EPOCH and ARTELABS_VERSION the session's site was built with."""
+    return run_record(tmp_path_factory, "site")
 
 
 @functools.cache
@@ -183,16 +213,22 @@ def soup(site: Path, lang: str, path: str) -> BeautifulSoup:
     return BeautifulSoup(page_path(site, lang, path).read_text(encoding="utf-8"), "lxml")
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]):
     """The order pytest-xdist hands tests out: those that need no built site first, so that a worker has
     work while the other builds it; then, within each, those marked `long` first, so that the two workers
-    finish together instead of one waiting for the other's last long test."""
+    finish together instead of one waiting for the other's last long test.
+
+    Within each group the order is pytest-randomly's (a wrapper registered after it: this runs once it
+    has shuffled), so that no test can rely on another having run before it."""
+    result = yield
 
     def key(item: pytest.Item) -> tuple[bool, bool]:
         needs_site = bool({"site", "changed_site"} & set(getattr(item, "fixturenames", ())))
         return needs_site, item.get_closest_marker("long") is None
 
     items.sort(key=key)
+    return result
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, copy_repo, hooks_module, mkdocs_build
+from conftest import COPY_STAMP, ROOT, clean_environment, copy_repo, hooks_module, mkdocs_build
 
 DATA = ROOT / "data" / "ports.yml"
 SCHEMA = ROOT / "data" / "ports.schema.json"
@@ -176,15 +176,10 @@ def test_a_javascript_link_in_a_built_page_stops_the_build(tmp_path: Path) -> No
 def good_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, dict[str, str]]:
     """A copy of the sources and a first, good build of it (HTML only)."""
     work = tmp_path_factory.mktemp("guard")
-    repo = copy_repo(work / "repo")  # no git history here
+    repo = copy_repo(work / "repo")  # no git history here: dated and named by conftest.COPY_STAMP
     out = work / "out"
-    env = {k: v for k, v in os.environ.items() if k not in ("SOURCE_DATE_EPOCH", "ARTELABS_VERSION")}
-    result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(out)],
-        cwd=repo, capture_output=True, text=True, env={**env, "ARTELABS_PDF": "0", "NO_MKDOCS_2_WARNING": "1"}, timeout=600,
-    )
+    result = mkdocs_build(repo, out)
     assert result.returncode == 0, result.stderr[-2000:]
-    (work / "first-build.log").write_text(result.stderr, encoding="utf-8")
     return repo, out, tree(out)
 
 
@@ -265,13 +260,22 @@ def test_a_good_build_replaces_the_site_whole(good_build: tuple[Path, Path, dict
 # -----------------------------------------------------------------------------
 
 
-def test_a_build_outside_git_without_a_date_warns_in_one_line(good_build: tuple[Path, Path, dict[str, str]]) -> None:
-    """The good build above ran in a copy without git history and without SOURCE_DATE_EPOCH or ARTELABS_VERSION."""
-    _, out, _ = good_build
-    log = (out.parent / "first-build.log").read_text(encoding="utf-8")
-    warnings = [line for line in log.splitlines() if "undated" in line]
-    assert len(warnings) == 1 and "SOURCE_DATE_EPOCH and ARTELABS_VERSION" in warnings[0], log[-1500:]
+def test_a_build_outside_git_without_a_date_warns_in_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """Sources without git history, and no SOURCE_DATE_EPOCH or ARTELABS_VERSION: one warning, and the
+    process's environment is left as it was."""
+    core = hooks_module("core")
+    monkeypatch.setattr(core, "ROOT", tmp_path)
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    monkeypatch.delenv("ARTELABS_VERSION", raising=False)
+    core.start()
+    core.finish()
+    warnings = [line for line in capfd.readouterr().err.splitlines() if "undated" in line]
+    assert len(warnings) == 1 and "SOURCE_DATE_EPOCH and ARTELABS_VERSION" in warnings[0], warnings
     assert warnings[0].startswith("WARNING")
+    assert core.build_date() is None and core.version() is None
+    assert "SOURCE_DATE_EPOCH" not in os.environ
 
 
 def test_git_information_comes_only_from_the_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -365,7 +369,7 @@ def test_a_killed_build_leaves_no_worker_and_no_file(good_build: tuple[Path, Pat
 
     repo, _, _ = good_build
     out = tmp_path / "out"
-    env = {**os.environ, "ARTELABS_PDF": "1", "NO_MKDOCS_2_WARNING": "1"}
+    env = clean_environment(ARTELABS_PDF="1", **COPY_STAMP)
     build = subprocess.Popen(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(out)], cwd=repo, env=env,
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,

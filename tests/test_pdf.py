@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 from datetime import datetime, timezone
 from functools import cache
@@ -147,20 +146,20 @@ def test_each_pdf_holds_only_its_language(site: Path) -> None:
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
-def test_metadata_language_title_author_and_dates(site: Path, lang: str) -> None:
+def test_metadata_language_title_author_and_dates(site: Path, site_stamp: dict[str, str], lang: str) -> None:
     pdf = reader(site, lang)
     assert pdf.trailer["/Root"]["/Lang"] == lang
     assert pdf.metadata.title == "Artelabs Support"
     assert pdf.metadata.author == "Artelabs"
-    epoch = datetime.fromtimestamp(int(os.environ["SOURCE_DATE_EPOCH"]), timezone.utc)
+    epoch = datetime.fromtimestamp(int(site_stamp["SOURCE_DATE_EPOCH"]), timezone.utc)
     assert pdf.metadata.creation_date == epoch
     assert pdf.metadata.modification_date == epoch
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
-def test_cover_names_site_language_date_and_version(site: Path, lang: str) -> None:
+def test_cover_names_site_language_date_and_version(site: Path, site_stamp: dict[str, str], lang: str) -> None:
     cover = words(pdf_pages(site / PDF[lang])[0])
-    date = datetime.fromtimestamp(int(os.environ["SOURCE_DATE_EPOCH"]), timezone.utc)
+    date = datetime.fromtimestamp(int(site_stamp["SOURCE_DATE_EPOCH"]), timezone.utc)
     assert "Artelabs Support" in cover
     assert LANGUAGE_NAMES[lang] in cover
     assert f"{date.day} {MONTHS[lang][date.month - 1]} {date.year}" in cover

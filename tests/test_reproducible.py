@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import random
+import shutil
 import subprocess
 import sys
 from datetime import datetime, timezone
@@ -18,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from conftest import ROOT, hooks_module
+from conftest import ROOT, clean_environment, hooks_module
 
 # Read before any build of the session sets it.
 EPOCH_GIVEN = os.environ.get("SOURCE_DATE_EPOCH")
@@ -70,13 +71,10 @@ def test_two_builds_give_byte_identical_trees(request: pytest.FixtureRequest, tm
     It builds first and asks for the session's build after, so that both can be built at the same time."""
     epoch = EPOCH_GIVEN or last_commit_epoch()  # what the session's build uses too (hooks/core.py)
     other = tmp_path / "second"
-    env = {
-        **os.environ,
-        "SOURCE_DATE_EPOCH": epoch,
-        "PYTHONHASHSEED": str(random.randint(1, 2**31)),
-        "TZ": "Pacific/Kiritimati",
-        "NO_MKDOCS_2_WARNING": "1",
-    }
+    env = clean_environment(
+        SOURCE_DATE_EPOCH=epoch, PYTHONHASHSEED=str(random.randint(1, 2**31)), TZ="Pacific/Kiritimati",
+        **({"ARTELABS_VERSION": os.environ["ARTELABS_VERSION"]} if "ARTELABS_VERSION" in os.environ else {}),
+    )
     result = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f", str(ROOT / "mkdocs.yml"), "-d", str(other)],
         cwd=tmp_path,
@@ -87,7 +85,7 @@ def test_two_builds_give_byte_identical_trees(request: pytest.FixtureRequest, tm
     )
     assert result.returncode == 0, result.stderr[-2000:]
     site = request.getfixturevalue("site")
-    assert os.environ["SOURCE_DATE_EPOCH"] == epoch
+    assert request.getfixturevalue("site_stamp")["SOURCE_DATE_EPOCH"] == epoch
     first, second = tree(site), tree(other)
     assert sorted(first) == sorted(second)
     different = [name for name in first if first[name] != second[name]]
@@ -108,22 +106,33 @@ def test_two_builds_give_byte_identical_trees(request: pytest.FixtureRequest, tm
 
 
 def test_source_date_epoch_defaults_to_the_last_commit(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Dated by the last commit while the build runs (MkDocs's sitemap reads it), and the process's
+    environment as it was once the build is over: the next build decides afresh."""
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
-    hooks_module("core").start()
-    assert os.environ["SOURCE_DATE_EPOCH"] == last_commit_epoch()
+    core = hooks_module("core")
+    core.start()
+    try:
+        assert os.environ["SOURCE_DATE_EPOCH"] == last_commit_epoch()
+        assert str(int(core.build_date().timestamp())) == last_commit_epoch()
+    finally:
+        core.finish()
+    assert "SOURCE_DATE_EPOCH" not in os.environ
 
 
 def test_a_given_source_date_epoch_is_kept(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
-    hooks_module("core").start()
+    core = hooks_module("core")
+    core.start()
+    core.finish()
     assert os.environ["SOURCE_DATE_EPOCH"] == "1700000000"
+    assert int(core.build_date().timestamp()) == 1700000000
 
 
-def test_the_site_is_dated_by_source_date_epoch(site: Path) -> None:
+def test_the_site_is_dated_by_source_date_epoch(site: Path, site_stamp: dict[str, str]) -> None:
     """The sitemap's lastmod and the PDFs' dates are those of SOURCE_DATE_EPOCH, not of the build."""
     from pypdf import PdfReader
 
-    epoch = int(os.environ["SOURCE_DATE_EPOCH"])
+    epoch = int(site_stamp["SOURCE_DATE_EPOCH"])
     if EPOCH_GIVEN is None:
         default = int(last_commit_epoch())
         assert epoch == default, f"SOURCE_DATE_EPOCH was not set: the last commit's date is the default{moved()}"
@@ -134,3 +143,33 @@ def test_the_site_is_dated_by_source_date_epoch(site: Path) -> None:
     for pdf in ("pdf/artelabs-support-en.pdf", "fr/pdf/artelabs-support-fr.pdf"):
         info = PdfReader(site / pdf).metadata
         assert info["/CreationDate"].startswith(f"D:{date:%Y%m%d%H%M%S}"), (pdf, info["/CreationDate"])
+
+
+@pytest.mark.long
+def test_the_build_does_not_read_the_clock(tmp_path: Path) -> None:
+    """A clone of the last commit built with the machine's clock a day, then a year, after that commit
+    (libfaketime): the same files with the same bytes, dated by the commit, not by the day of the build."""
+    faketime = shutil.which("faketime")
+    if faketime is None:
+        if os.environ.get("CI"):
+            pytest.fail("faketime is not installed (apt-get install faketime): .ci/run installs it")
+        pytest.skip("faketime is not installed (apt-get install faketime): the clock cannot be moved")
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", "--no-hardlinks", str(ROOT), str(clone)], check=True)
+    commit = int(subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=clone, capture_output=True, text=True,
+                                check=True).stdout)
+    trees = {}
+    for offset in ("+1d", "+365d"):
+        env = clean_environment(ARTELABS_PDF="0")
+        result = subprocess.run(
+            [faketime, "-f", offset, sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(tmp_path / offset)],
+            cwd=clone, env=env, capture_output=True, text=True, timeout=600,
+        )
+        assert result.returncode == 0, result.stderr[-2000:]
+        trees[offset] = tree(tmp_path / offset)
+    day, year = trees["+1d"], trees["+365d"]
+    assert sorted(day) == sorted(year)
+    assert [name for name in day if day[name] != year[name]] == [], "the build's output depends on the day it is built"
+    lastmod = datetime.fromtimestamp(commit, timezone.utc).strftime("%Y-%m-%d")
+    sitemap = day["sitemap.xml"].decode()
+    assert sitemap.count("<lastmod>") == sitemap.count(f"<lastmod>{lastmod}</lastmod>") > 0
