@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
 
 # By default the heaviest page of each kind (`--pages all`: every page, about 40 s each for 3 runs).
 PAGES = ["/", "/mail/setup/", "/fr/", "/fr/mail/setup/", "/fr/privacy/", "/fr/mail/errors/", "/fr/staff/links/"]
@@ -32,7 +31,7 @@ def every_page(site: Path) -> list[str]:
 
 
 def audit(site: Path, pages: list[str], runs: int) -> list[dict[str, Any]]:
-    from browser import serve
+    from artelabs.localserve import serve
 
     tool = ROOT / "node_modules" / ".bin" / "lighthouse"
     if not tool.exists() or not CHROMIUM.exists():

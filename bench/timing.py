@@ -52,9 +52,8 @@ def run_build(site_dir: Path, *, pdf: bool, config_file: Path = ROOT / "mkdocs.y
 
 
 def _build_here(site_dir: str, config_file: str) -> None:
-    """In the child process: build with the tests' recipe (tests/conftest.py), timing the hooks; print JSON."""
-    sys.path.insert(0, str(ROOT / "tests"))
-    from conftest import build_site
+    """In the child process: build with the tests' recipe (artelabs.building), timing the hooks; print JSON."""
+    from artelabs.building import build_site
 
     spent: dict[str, float] = defaultdict(float)
     start = time.perf_counter()

@@ -2,7 +2,7 @@
 
 `mkdocs serve` calls on_startup once and rebuilds many times; each rebuild loads
 the configuration again, and its first on_config is the start of a new build:
-data, words, date and version are read again from the files (hooks/core.py).
+data, words, date and version are read again from the files (artelabs/core.py).
 
 `mkdocs build` writes into a temporary sibling of the output folder
 (`.site.building-PID` beside `site/`) and swaps it into place only once every step
@@ -25,7 +25,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
-import core
+from artelabs import core
 
 _target: Path | None = None  # the output folder the user asked for
 _staging: Path | None = None  # where this build writes
@@ -45,7 +45,7 @@ def on_startup(*, command: str, dirty: bool = False, **kwargs: Any) -> None:
 def on_config(config: MkDocsConfig, **kwargs: Any) -> None:
     if not core.is_start_of_build(config):
         return
-    core.start()
+    core.start(Path(config.config_file_path).parent)
     _watch(config)
     if core.command() in ("build", "gh-deploy") and _target is None:
         _stage(config)

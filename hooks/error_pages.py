@@ -12,8 +12,8 @@ from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
 
-import core
-from pagehtml import search_base
+from artelabs import core
+from artelabs.pagehtml import search_base
 
 _default_page: str | None = None
 

@@ -1,4 +1,4 @@
-"""The site's Apache configuration, `.htaccess` (hooks/htaccessfile.py), once every language is built."""
+"""The site's Apache configuration, `.htaccess` (artelabs/postbuild/htaccess.py), once every language is built."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
-import core
-import htaccessfile
+from artelabs import core
+from artelabs.postbuild import htaccess as htaccessfile
 
 
 @event_priority(core.AFTER_ALL_LANGUAGES)

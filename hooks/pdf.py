@@ -1,10 +1,10 @@
-"""One PDF of the whole site per language (hooks/pdfbook.py), written at the end of each language's pass.
+"""One PDF of the whole site per language (artelabs/postbuild/pdf.py), written at the end of each language's pass.
 
 Workers forked before the HTML build import WeasyPrint meanwhile, and render
 each language on the other core while the next language builds; the last pass
 waits for every PDF. A worker dies with the build (killed or failed).
 `mkdocs serve` builds no PDF unless ARTELABS_PDF=1; `ARTELABS_PDF=0 mkdocs
-build` builds none either (hooks/core.py, `pdf_enabled`).
+build` builds none either (artelabs/core.py, `pdf_enabled`).
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import Files
 
-import core
-import pdfbook
+from artelabs import core
+from artelabs.postbuild import pdf as pdfbook
 
 log = logging.getLogger("mkdocs.plugins.pdf")
 
@@ -58,7 +58,7 @@ def on_post_build(*, config: MkDocsConfig, **kwargs: Any) -> None:
         site = core.site(config)
         jobs = [pdfbook.prepare(site, lang), *pdfbook.prepare_versions(site, lang)]
     except ValueError as error:
-        raise PluginError(f"hooks/pdfbook.py: {error}") from None
+        raise PluginError(f"artelabs/postbuild/pdf.py: {error}") from None
     if lang in _workers:
         _workers[lang][1].send(jobs)
         _running.append((jobs[0]["target"], _workers.pop(lang)[0]))
@@ -70,7 +70,7 @@ def on_post_build(*, config: MkDocsConfig, **kwargs: Any) -> None:
             target, process = _running.pop(0)
             process.join()
             if process.exitcode:
-                raise PluginError(f"hooks/pdfbook.py: {target}: not written (exit code {process.exitcode}, error above)")
+                raise PluginError(f"artelabs/postbuild/pdf.py: {target}: not written (exit code {process.exitcode}, error above)")
 
 
 def on_build_error(**kwargs: Any) -> None:
@@ -116,7 +116,7 @@ def _fork_worker() -> tuple[Any, Any]:
                     return  # the build is gone: write nothing
                 pdfbook.write_pdf(job)
         except Exception as error:  # noqa: BLE001 (one line, then the parent fails the build)
-            log.error("hooks/pdfbook.py: %s", error)
+            log.error("artelabs/postbuild/pdf.py: %s", error)
             raise SystemExit(1) from None
 
     process = context.Process(target=run, daemon=True)

@@ -23,8 +23,8 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import event_priority
 from mkdocs.structure.pages import Page
 
-import core
-from pagehtml import search_base
+from artelabs import core
+from artelabs.pagehtml import search_base
 
 UNSEARCHED = ("#sources", "#history")
 # The legal texts are long and read in full on their pages; the index keeps each section's title and

@@ -15,7 +15,7 @@ from typing import Any
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import event_priority
 
-import core
+from artelabs import core
 
 STAFF = "staff/"
 URL = re.compile(r"\s*<url>(?:(?!</url>).)*?<loc>[^<]*/staff/[^<]*</loc>.*?</url>", re.S)

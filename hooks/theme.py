@@ -6,7 +6,7 @@
     {{ artelabs.version_pdf(page.url) }}   on a version's page, its own PDF, else none
     {{ artelabs.anchor_aliases }}      {page path: {old id: new id}} (data/anchor-aliases.yml)
 
-And the pages' Markdown tables in the theme's wrapper, written in the HTML (hooks/tablewrap.py).
+And the pages' Markdown tables in the theme's wrapper, written in the HTML (artelabs/tablewrap.py).
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import Files
 
-import core
-import tablewrap
+from artelabs import core
+from artelabs import tablewrap
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from typing import Any
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 
-import core
+from artelabs import core
 
 
 def on_config(config: MkDocsConfig, **kwargs: Any) -> None:

@@ -49,8 +49,7 @@ def write_registry(lines: list[str]) -> None:
 
 
 if __name__ == "__main__":
-    sys.path.insert(0, str(Path(__file__).parent))
-    from conftest import PAGES, VERSION_PAGES, build_site
+    from conftest import PAGES, ROOT, VERSION_PAGES, build_site  # tests/ is on sys.path: this script's folder
 
     import logging
 
@@ -58,5 +57,5 @@ if __name__ == "__main__":
     if sys.argv[1:] != ["--write"]:
         sys.exit("usage: python tests/anchors.py --write")
     with tempfile.TemporaryDirectory() as tmp:
-        write_registry(site_anchors(build_site(Path(tmp), pdf=False), PAGES + VERSION_PAGES))
+        write_registry(site_anchors(build_site(Path(tmp), ROOT / "mkdocs.yml", pdf=False), PAGES + VERSION_PAGES))
     print(f"wrote {REGISTRY}")

@@ -1,7 +1,7 @@
 """Shared fixtures: the site is built once per test session into a temporary folder.
 
-`build_site` is the one build recipe of the project's tests and of the benchmark
-(bench/timing.py imports it): it builds the way `mkdocs build --strict` does.
+`artelabs.building.build_site` is the one build recipe of the project's tests and of the benchmark:
+it builds the way `mkdocs build --strict` does.
 """
 
 from __future__ import annotations
@@ -17,8 +17,9 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from mkdocs.commands.build import build
-from mkdocs.config import load_config
+
+from artelabs import core
+from artelabs.building import build_site
 
 ROOT = Path(__file__).resolve().parent.parent
 LANGUAGES = ("en", "fr")
@@ -34,36 +35,10 @@ VERSION_PAGES = ("terms/versions/2.0/", "terms/versions/3.0/", "privacy/versions
 EVERY_PAGE = (*PAGES, *VERSION_PAGES, "staff/links/")
 
 
-def build_site(
-    site_dir: Path, config_file: Path = ROOT / "mkdocs.yml", *, pdf: bool = True, on_config_loaded=None, **overrides
-) -> Path:
-    """Build like `mkdocs build --strict` does, into site_dir; without the PDFs when pdf is False.
-
-    on_config_loaded(config) runs before the build (the benchmark wraps the hooks with timers there).
-    """
-    previous = os.environ.get("ARTELABS_PDF")
-    os.environ["ARTELABS_PDF"] = "1" if pdf else "0"
-    try:
-        config = load_config(str(config_file), strict=True, site_dir=str(site_dir), **overrides)
-        if on_config_loaded is not None:
-            on_config_loaded(config)
-        config.plugins.on_startup(command="build", dirty=False)
-        try:
-            build(config)
-        finally:
-            config.plugins.on_shutdown()
-    finally:
-        if previous is None:
-            os.environ.pop("ARTELABS_PDF", None)
-        else:
-            os.environ["ARTELABS_PDF"] = previous
-    return site_dir
-
-
 def copy_repo(target: Path) -> Path:
     """A copy of the sources to edit and build in a test (no git, venv, build output or tool caches)."""
     ignore = shutil.ignore_patterns(
-        ".git", ".venv", "node_modules", "site", "__pycache__", ".pytest_cache", "test-reports", ".cache"
+        ".git", ".venv", "node_modules", "site", "__pycache__", ".pytest_cache", "test-reports", ".cache", "*.egg-info"
     )
     return Path(shutil.copytree(ROOT, target, ignore=ignore))
 
@@ -126,8 +101,7 @@ def run_record(tmp_path_factory: pytest.TempPathFactory, name: str) -> dict[str,
 
 def _build_and_stamp(folder: Path) -> dict[str, str]:
     """The session's site, built in this process; the date and version it was stamped with."""
-    build_site(folder)
-    core = hooks_module("core")
+    build_site(folder, ROOT / "mkdocs.yml")
     date, version = core.build_date(), core.version()
     return {"SOURCE_DATE_EPOCH": str(int(date.timestamp())) if date else "", "ARTELABS_VERSION": version or ""}
 
@@ -157,15 +131,6 @@ def pdf_pages(pdf: Path, *, layout: bool = False) -> tuple[str, ...]:
 
     mode = "layout" if layout else "plain"
     return tuple(page.extract_text(extraction_mode=mode) for page in PdfReader(pdf).pages)
-
-
-def hooks_module(name: str):
-    """A module of hooks/ (core, markers, datafile, mailfiles, ...), imported as the hooks import it."""
-    import importlib
-
-    if str(ROOT / "hooks") not in sys.path:
-        sys.path.insert(0, str(ROOT / "hooks"))
-    return importlib.import_module(name)
 
 
 @pytest.fixture(scope="session")

@@ -18,10 +18,8 @@ from browser import serve
 
 from conftest import EVERY_PAGE, LANGUAGES, ROOT, page_path
 
-if str(ROOT) not in sys.path:  # `pytest` (not `python -m pytest`) does not put the repo on the path
-    sys.path.insert(0, str(ROOT))
-from bench import FIRST_LOAD_BUDGET, FIRST_LOAD_WITH_SEARCH_BUDGET, SEARCH_INDEX_BUDGET  # noqa: E402
-from bench.weight import first_load, search_indexes  # noqa: E402
+from bench import FIRST_LOAD_BUDGET, FIRST_LOAD_WITH_SEARCH_BUDGET, SEARCH_INDEX_BUDGET
+from bench.weight import first_load, search_indexes
 
 ALL_PAGES = [(lang, path) for lang in LANGUAGES for path in EVERY_PAGE]
 IDS = [f"{lang}-{path or 'home'}" for lang, path in ALL_PAGES]

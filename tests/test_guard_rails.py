@@ -18,7 +18,14 @@ from pathlib import Path
 
 import pytest
 
-from conftest import COPY_STAMP, ROOT, clean_environment, copy_repo, hooks_module, mkdocs_build
+from conftest import COPY_STAMP, ROOT, clean_environment, copy_repo, mkdocs_build
+from artelabs import core
+from artelabs import datafile
+from artelabs import pages
+from artelabs import postbuild
+from artelabs.postbuild import assets as bundle
+from artelabs.postbuild import htaccess as htaccessfile
+from artelabs.postbuild import pdf as pdfbook
 
 DATA = ROOT / "data" / "ports.yml"
 SCHEMA = ROOT / "data" / "ports.schema.json"
@@ -26,7 +33,6 @@ SCHEMA = ROOT / "data" / "ports.schema.json"
 
 def load_edited(tmp_path: Path, old: str, new: str, *, raw: bytes | None = None) -> str:
     """The one-line refusal for data/ports.yml with `old` replaced by `new` (or raw bytes)."""
-    datafile = hooks_module("datafile")
     path = tmp_path / "ports.yml"
     if raw is not None:
         path.write_bytes(raw)
@@ -140,12 +146,12 @@ PAGE = "---\ndescription: A page.\n---\n\n# Title { #title }\n\nText.\n"
     ids=["heading-without-id", "id-twice", "front-matter", "no-description", "no-front-matter", "javascript-md", "javascript-html"],
 )
 def test_a_page_mistake_is_refused_with_its_line(markdown: str, line: int, words: str) -> None:
-    problem = hooks_module("pages").check(markdown)
+    problem = pages.check(markdown)
     assert problem is not None and problem[0] == line and words in problem[1], problem
 
 
 def test_code_in_a_page_is_not_checked_as_a_heading() -> None:
-    assert hooks_module("pages").check(PAGE + "\n```sh\n# a shell comment\n```\n") is None
+    assert pages.check(PAGE + "\n```sh\n# a shell comment\n```\n") is None
 
 
 # -----------------------------------------------------------------------------
@@ -154,14 +160,12 @@ def test_code_in_a_page_is_not_checked_as_a_heading() -> None:
 
 
 def test_a_script_with_a_gt_in_an_attribute_gets_the_hash_of_its_text(tmp_path: Path) -> None:
-    htaccessfile = hooks_module("htaccessfile")
     (tmp_path / "index.html").write_text('<p title="a style= b">x</p><script data-x="a>b">go()</script>', encoding="utf-8")
     scripts, _ = htaccessfile.inline_hashes(tmp_path)
     assert scripts == [htaccessfile.csp_hash("go()")]
 
 
 def test_a_javascript_link_in_a_built_page_stops_the_build(tmp_path: Path) -> None:
-    htaccessfile = hooks_module("htaccessfile")
     (tmp_path / "index.html").write_text('<a href="javascript:void(0)">x</a>', encoding="utf-8")
     with pytest.raises(htaccessfile.PolicyError, match=r"^index\.html:1: <a href=.*javascript: link"):
         htaccessfile.inline_hashes(tmp_path)
@@ -260,36 +264,38 @@ def test_a_good_build_replaces_the_site_whole(good_build: tuple[Path, Path, dict
 # -----------------------------------------------------------------------------
 
 
-def test_a_build_outside_git_without_a_date_warns_in_one_line(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
-) -> None:
-    """Sources without git history, and no SOURCE_DATE_EPOCH or ARTELABS_VERSION: one warning, and the
-    process's environment is left as it was."""
-    core = hooks_module("core")
-    monkeypatch.setattr(core, "ROOT", tmp_path)
+def test_a_build_outside_git_without_a_date_warns_in_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Sources without git history, and no SOURCE_DATE_EPOCH or ARTELABS_VERSION: one warning of one line,
+    and the process's environment is left as it was."""
+    import logging
+
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     monkeypatch.delenv("ARTELABS_VERSION", raising=False)
-    core.start()
-    core.finish()
-    warnings = [line for line in capfd.readouterr().err.splitlines() if "undated" in line]
+    records: list[logging.LogRecord] = []
+    handler = logging.Handler()
+    handler.emit = records.append  # type: ignore[method-assign]
+    logging.getLogger("artelabs").addHandler(handler)
+    try:
+        core.start(tmp_path)
+        core.finish()
+    finally:
+        logging.getLogger("artelabs").removeHandler(handler)
+    warnings = [r.getMessage() for r in records if r.levelno == logging.WARNING]
     assert len(warnings) == 1 and "SOURCE_DATE_EPOCH and ARTELABS_VERSION" in warnings[0], warnings
-    assert warnings[0].startswith("WARNING")
+    assert "undated" in warnings[0] and "\n" not in warnings[0]
     assert core.build_date() is None and core.version() is None
     assert "SOURCE_DATE_EPOCH" not in os.environ
 
 
 def test_git_information_comes_only_from_the_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A checkout inside another repository does not take that repository's date or commit."""
-    core = hooks_module("core")
-    monkeypatch.setattr(core, "ROOT", tmp_path / "project")
+    monkeypatch.setattr(core, "_root", tmp_path / "project")
     (tmp_path / "project").mkdir()
     subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
     assert core._own_repository() is False
 
 
 def test_an_undated_pdf_says_so_on_its_cover() -> None:
-    postbuild = hooks_module("postbuild")
-    pdfbook = hooks_module("pdfbook")
     site = postbuild.site_from_yaml(Path("/nonexistent"), ROOT / "mkdocs.yml")
     assert site.date is None and site.version is None
     words = site.t("pdf.undated", "fr"), site.t("pdf.unversioned", "fr")
@@ -299,7 +305,6 @@ def test_an_undated_pdf_says_so_on_its_cover() -> None:
 
 
 def test_a_cache_that_cannot_be_written_is_skipped_with_one_note(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    datafile = hooks_module("datafile")
     monkeypatch.setattr(datafile, "CACHE", Path("/proc/artelabs-cache"))  # unwritable, even for root
     data = datafile.load(DATA, name="data/ports.yml", schema=SCHEMA)
     assert data["mail"]
@@ -309,7 +314,6 @@ def test_a_cache_that_cannot_be_written_is_skipped_with_one_note(tmp_path: Path,
 
 def test_the_cache_is_keyed_on_content_not_on_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A file restored with an old modification time (cp -p) is checked again, not taken for the old one."""
-    datafile = hooks_module("datafile")
     monkeypatch.setattr(datafile, "CACHE", tmp_path / "cache")
     good = tmp_path / "ports.yml"
     good.write_bytes(DATA.read_bytes())
@@ -454,7 +458,6 @@ def test_a_stylesheet_comment_left_open_is_refused_with_its_line(tmp_path: Path)
     """An open comment hides the rest of the file from browsers; a `/*` inside a string is not a comment."""
     from mkdocs.exceptions import PluginError
 
-    bundle = hooks_module("bundle")
     css = tmp_path / "assets" / "stylesheets" / "extra.css"
     css.parent.mkdir(parents=True)
     css.write_text('a::before { content: "/* not a comment */"; }\n/* a note */\nb { color: red; }\n', encoding="utf-8")

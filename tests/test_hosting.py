@@ -34,7 +34,8 @@ import pytest
 from bs4 import BeautifulSoup
 from browser import unavailable
 
-from conftest import LANGUAGES, PAGES, ROOT, hooks_module
+from conftest import LANGUAGES, PAGES, ROOT
+from artelabs.postbuild import htaccess as htaccessfile
 
 APACHE = Path(os.environ.get("APACHE2", "/usr/sbin/apache2"))
 MODULES = Path("/usr/lib/apache2/modules")
@@ -246,7 +247,6 @@ def inline_scripts(site: Path) -> dict[str, list[str]]:
 )
 def test_markup_the_policy_would_block_stops_the_build(tmp_path: Path, markup: str, attribute: str) -> None:
     """An inline handler or style attribute would silently not work under the policy: the build says so."""
-    htaccessfile = hooks_module("htaccessfile")
     page = tmp_path / "fr" / "contact" / "index.html"
     page.parent.mkdir(parents=True)
     page.write_text(f"<html><body>{markup}<script>var ok = 1;</script></body></html>", encoding="utf-8")

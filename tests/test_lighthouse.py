@@ -29,9 +29,7 @@ from browser import CHROMIUM, Served, node_tool, serve, unavailable
 
 from conftest import ROOT
 
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-from bench import FIRST_LOAD_WITH_SEARCH_BUDGET  # noqa: E402
+from bench import FIRST_LOAD_WITH_SEARCH_BUDGET
 
 AUDITED = [("fr", "mail/setup/")]  # the busiest page (tables, tabs, diagram, QR, copy buttons)
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")

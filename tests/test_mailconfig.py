@@ -21,7 +21,10 @@ from typing import Any
 import pytest
 import yaml
 from bs4 import BeautifulSoup
-from conftest import LANGUAGES, ROOT, build_site, copy_repo, hooks_module, soup
+from conftest import LANGUAGES, ROOT, build_site, copy_repo, soup
+from artelabs import datafile
+from artelabs import markers
+from artelabs.postbuild import mail as mailfiles
 from lxml import etree
 
 SPECS = ROOT / "tests" / "specs"
@@ -69,17 +72,17 @@ def relaxng() -> etree.RelaxNG:
 
 @pytest.fixture(scope="session")
 def mailconfig() -> ModuleType:
-    """hooks/mailfiles.py: the profile and autoconfig functions."""
-    return hooks_module("mailfiles")
+    """artelabs/postbuild/mail.py: the profile and autoconfig functions."""
+    return mailfiles
 
 
 @pytest.fixture(scope="session")
 def strings() -> Any:
-    return hooks_module("datafile").Strings(ROOT / "data" / "strings.yml")
+    return datafile.Strings(ROOT / "data" / "strings.yml")
 
 
 def load_data(root: Path = ROOT) -> dict[str, Any]:
-    return hooks_module("datafile").load(root / "data" / "ports.yml", name="data/ports.yml")
+    return datafile.load(root / "data" / "ports.yml", name="data/ports.yml")
 
 
 def read_data(path: Path = DATA) -> dict[str, Any]:
@@ -300,7 +303,6 @@ def test_offer_inside_a_content_tab_stays_in_the_tab(strings: Any) -> None:
     """The marker indented in a tab gives the box inside that tab, with the French words and link."""
     import markdown
 
-    markers = hooks_module("markers")
     extension = markers.makeExtension(lang="fr", page="mail/setup/")
     text = '=== "iPhone"\n\n    <!-- mobileconfig-offer -->\n\n    Steps.\n'
     html = markdown.markdown(
@@ -314,7 +316,6 @@ def test_offer_inside_a_content_tab_stays_in_the_tab(strings: Any) -> None:
 
 
 def test_offer_inside_a_sentence_stops_the_build() -> None:
-    markers = hooks_module("markers")
     with pytest.raises(markers.MarkerError, match=r"must stand alone on its line$"):
         markers.standalone_renderer(ROOT, "en").render("mobileconfig-offer", alone=False)
 

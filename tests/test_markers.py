@@ -9,7 +9,9 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from conftest import ROOT, hooks_module
+from conftest import ROOT
+from artelabs import markers
+from artelabs import tablewrap
 
 DATA = yaml.safe_load((ROOT / "data" / "ports.yml").read_text(encoding="utf-8"))
 IMAP = next(entry for entry in DATA["mail"] if entry["id"] == "imap")
@@ -17,7 +19,6 @@ EXTENSIONS = ["attr_list", "admonition", "md_in_html", "tables", "toc", "pymdown
 
 
 def convert(text: str, lang: str = "en", **config: Any) -> str:
-    markers = hooks_module("markers")
     return markdown.markdown(
         text,
         extensions=[*EXTENSIONS, markers.makeExtension(lang=lang, **config)],
@@ -73,7 +74,7 @@ def test_a_table_inside_a_content_tab_stays_in_the_tab() -> None:
 
 
 def test_a_heading_with_a_value_has_the_value_in_its_title() -> None:
-    md = markdown.Markdown(extensions=[*EXTENSIONS, hooks_module("markers").makeExtension(lang="en")])
+    md = markdown.Markdown(extensions=[*EXTENSIONS, markers.makeExtension(lang="en")])
     md.convert("## Port <!-- ports:std.smtp-relay.port --> { #port-25 }\n")
     assert md.toc_tokens[0]["name"] == "Port 25"
 
@@ -91,13 +92,11 @@ def test_a_heading_with_a_value_has_the_value_in_its_title() -> None:
     ],
 )
 def test_a_marker_mistake_is_refused(text: str, words: str) -> None:
-    markers = hooks_module("markers")
     with pytest.raises(markers.MarkerError, match=words.replace("(", r"\(").replace(")", r"\)").replace(".", r"\.").replace("*", r"\*")):
         convert(text)
 
 
 def test_scan_finds_mistakes_with_their_line_and_skips_code() -> None:
-    markers = hooks_module("markers")
     text = (
         "---\ndescription: x\n---\n\n# Title { #t }\n\n"  # lines 1-5
         "Port <!-- ports:imap.port -->.\n\n"  # 7
@@ -119,14 +118,13 @@ def test_an_ordinary_comment_is_left_alone() -> None:
 
 
 # -----------------------------------------------------------------------------
-# The tables extension (hooks/tablewrap.py), on its own too
+# The tables extension (artelabs/tablewrap.py), on its own too
 # -----------------------------------------------------------------------------
 
 
 def test_a_table_is_written_in_the_theme_wrapper_with_its_class() -> None:
     """Material's script moves a table without a class into this wrapper while the page starts,
     laying the page out again; written in the HTML, the table stays where it is."""
-    tablewrap = hooks_module("tablewrap")
     text = (
         "Before.\n\n| Program | Message |\n|---|---|\n| Mail | “Cannot Get Mail” |\n\nAfter.\n\n"
         "!!! note\n\n    | A | B |\n    |---|---|\n    | 1 | 2 |\n\n"

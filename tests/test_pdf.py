@@ -1,4 +1,4 @@
-"""The offline PDF of each language (hooks/pdfbook.py), read back with pypdf."""
+"""The offline PDF of each language (artelabs/postbuild/pdf.py), read back with pypdf."""
 
 from __future__ import annotations
 

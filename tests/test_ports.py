@@ -1,4 +1,4 @@
-"""Ports and servers: one data file, put into every page by hooks/ports.py."""
+"""Ports and servers: one data file, put into every page by artelabs/markers.py."""
 
 from __future__ import annotations
 
@@ -10,7 +10,10 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from conftest import LANGUAGES, PAGES, ROOT, copy_repo, hooks_module, mkdocs_build, page_path, soup
+from conftest import LANGUAGES, PAGES, ROOT, copy_repo, mkdocs_build, page_path, soup
+from artelabs import markers
+from artelabs import postbuild
+from artelabs.postbuild import pdf as pdfbook
 
 DATA = yaml.safe_load((ROOT / "data" / "ports.yml").read_text(encoding="utf-8"))
 MONTHS = (
@@ -21,7 +24,7 @@ MONTHS = (
 
 def renderer(lang: str):
     """The markers extension's renderer, on the repository's data (as under any builder)."""
-    return hooks_module("markers").standalone_renderer(ROOT, lang)
+    return markers.standalone_renderer(ROOT, lang)
 
 
 def all_ports() -> set[int]:
@@ -109,7 +112,6 @@ def test_pages_show_the_mail_server_in_both_languages(site: Path) -> None:
 
 def test_every_marker_shows_its_value_on_its_page(site: Path) -> None:
     """Each marker of each page's Markdown is on the built page as its value's text, not as a comment."""
-    markers = hooks_module("markers")
     checked = 0
     for lang in LANGUAGES:
         values = renderer(lang)
@@ -193,7 +195,7 @@ def test_changing_one_port_changes_every_page(site: Path, changed_site: tuple[Pa
     The standard ports keep their own number (same digits, another entry), so
     each old number may stay or change, but the IMAP rows, the diagram and the
     IMAP markers must change, on every page of both languages and in the document each PDF is printed
-    from (hooks/pdfbook.py assembles it from the built pages; tests/test_pdf.py reads the printed ports).
+    from (artelabs/postbuild/pdf.py assembles it from the built pages; tests/test_pdf.py reads the printed ports).
     """
     imap = next(e for e in DATA["mail"] if e["id"] == "imap")
     old, new = str(imap["port"]), "1" + str(imap["port"])
@@ -219,7 +221,6 @@ def test_changing_one_port_changes_every_page(site: Path, changed_site: tuple[Pa
             assert after.count(new) >= wanted, f"{lang} /{path}: {wanted} IMAP markers, {after.count(new)} shown"
             shown += after.count(new)
     assert shown >= 6, "the IMAP port shows on the home and mail pages of both languages"
-    postbuild, pdfbook = hooks_module("postbuild"), hooks_module("pdfbook")
     built = postbuild.site_from_yaml(out, changed_site[0] / "mkdocs.yml")
     for lang in LANGUAGES:
         document = BeautifulSoup(pdfbook.prepare(built, lang)["source"], "lxml")

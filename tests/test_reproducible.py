@@ -2,7 +2,7 @@
 
 Every file counts: pages, search indexes, sitemap.xml and its .gz, the PDFs,
 the Apple profile, .htaccess. Dates come from SOURCE_DATE_EPOCH, which
-hooks/core.py sets to the last commit's date when it is not set.
+artelabs/core.py sets to the last commit's date when it is not set.
 """
 
 from __future__ import annotations
@@ -19,7 +19,8 @@ from typing import Any
 
 import pytest
 
-from conftest import ROOT, clean_environment, hooks_module
+from conftest import ROOT, clean_environment
+from artelabs import core
 
 # Read before any build of the session sets it.
 EPOCH_GIVEN = os.environ.get("SOURCE_DATE_EPOCH")
@@ -69,7 +70,7 @@ def test_two_builds_give_byte_identical_trees(request: pytest.FixtureRequest, tm
     folder and output folder), gives the same files with the same bytes as the session's build.
 
     It builds first and asks for the session's build after, so that both can be built at the same time."""
-    epoch = EPOCH_GIVEN or last_commit_epoch()  # what the session's build uses too (hooks/core.py)
+    epoch = EPOCH_GIVEN or last_commit_epoch()  # what the session's build uses too (artelabs/core.py)
     other = tmp_path / "second"
     env = clean_environment(
         SOURCE_DATE_EPOCH=epoch, PYTHONHASHSEED=str(random.randint(1, 2**31)), TZ="Pacific/Kiritimati",
@@ -109,8 +110,7 @@ def test_source_date_epoch_defaults_to_the_last_commit(monkeypatch: pytest.Monke
     """Dated by the last commit while the build runs (MkDocs's sitemap reads it), and the process's
     environment as it was once the build is over: the next build decides afresh."""
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
-    core = hooks_module("core")
-    core.start()
+    core.start(ROOT)
     try:
         assert os.environ["SOURCE_DATE_EPOCH"] == last_commit_epoch()
         assert str(int(core.build_date().timestamp())) == last_commit_epoch()
@@ -121,8 +121,7 @@ def test_source_date_epoch_defaults_to_the_last_commit(monkeypatch: pytest.Monke
 
 def test_a_given_source_date_epoch_is_kept(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
-    core = hooks_module("core")
-    core.start()
+    core.start(ROOT)
     core.finish()
     assert os.environ["SOURCE_DATE_EPOCH"] == "1700000000"
     assert int(core.build_date().timestamp()) == 1700000000

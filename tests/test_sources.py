@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import LANGUAGES, PAGES, ROOT, copy_repo, hooks_module, soup
+from conftest import LANGUAGES, PAGES, ROOT, copy_repo, soup
+from artelabs import datafile
 
 SOURCES_TITLE = {"en": "Sources", "fr": "Sources"}
 
@@ -31,15 +32,14 @@ def test_every_page_ends_with_its_dated_sources(site: Path, lang: str) -> None:
 
 
 def test_every_page_has_sources_in_the_data() -> None:
-    more = hooks_module("datafile").load_more(ROOT)
+    more = datafile.load_more(ROOT)
     pages = {(path.rstrip("/") or "index") for path in PAGES}
     assert pages <= set(more["sources"]), f"pages without sources: {sorted(pages - set(more['sources']))}"
 
 
 def test_publishing_refuses_a_source_checked_more_than_a_year_before(tmp_path: Path) -> None:
-    check = hooks_module("datafile")  # noqa: F841 (the data is read as publishing reads it)
-    sys.path.insert(0, str(ROOT / "tools"))
-    import publish_check
+    check = datafile  # noqa: F841 (the data is read as publishing reads it)
+    from artelabs import publishing as publish_check
 
     fresh = [p for p in publish_check.problems(ROOT, date(2026, 12, 1)) if "data/sources.yml" in p]
     assert fresh == []

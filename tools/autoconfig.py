@@ -16,11 +16,10 @@ import sys
 from pathlib import Path
 from typing import NoReturn
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "hooks"))
+from artelabs import datafile
+from artelabs.postbuild import mail as mailfiles
 
-import datafile  # noqa: E402
-import mailfiles  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 PROG = "python tools/autoconfig.py"
 

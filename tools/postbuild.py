@@ -2,8 +2,8 @@
 
     python tools/postbuild.py SITE [--steps profiles,htaccess,pdf]
 
-`mkdocs build` runs them itself (hooks/mailconfig.py, htaccess.py, pdf.py); this
-command runs the same functions (hooks/postbuild.py) on a folder another builder
+`mkdocs build` runs them itself (hooks/mail_profiles.py, htaccess.py, pdf.py); this
+command runs the same functions (artelabs/postbuild/__init__.py) on a folder another builder
 wrote, or again after an edit of overrides/pdf/. The date and version of the PDFs
 come from SOURCE_DATE_EPOCH and ARTELABS_VERSION (else the PDF says undated).
 """
@@ -16,14 +16,12 @@ import sys
 from datetime import datetime, timezone
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "hooks"))
+from artelabs import datafile, postbuild
+from artelabs.postbuild import htaccess as htaccessfile
+from artelabs.postbuild import mail as mailfiles
+from artelabs.postbuild import pdf as pdfbook
 
-import datafile  # noqa: E402
-import htaccessfile  # noqa: E402
-import mailfiles  # noqa: E402
-import pdfbook  # noqa: E402
-import postbuild  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def main(argv: list[str] | None = None) -> int:

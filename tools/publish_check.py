@@ -19,39 +19,10 @@ import sys
 from datetime import date, datetime, timezone
 from pathlib import Path
 
+from artelabs import datafile
+from artelabs.publishing import MAX_AGE_DAYS, problems  # noqa: F401 (MAX_AGE_DAYS: the tests read it here too)
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "hooks"))
-
-import datafile  # noqa: E402
-
-MAX_AGE_DAYS = 365
-
-
-def problems(root: Path, today: date, *, dated: bool = True, versioned: bool = True) -> list[str]:
-    """One line per kind of problem."""
-    more = datafile.load_more(root)
-    out = []
-    company = [key for key, entry in more["company"].items() if entry["status"] != "confirmed"]
-    versions = [
-        f"{doc} {entry['version']} effective date" for doc, entries in more["versions"].items() for entry in entries
-        if entry["status"] != "confirmed"
-    ]
-    if company or versions:
-        parts = [f"data/company.yml: {', '.join(company)}"] if company else []
-        parts += [f"data/legal-versions.yml: {', '.join(versions)}"] if versions else []
-        out.append(f"not confirmed by the company (shown 'to be confirmed'): {'; '.join(parts)}")
-    stale = [
-        f"{page}: {entry['title']['en'] if isinstance(entry['title'], dict) else entry['title']} ({entry['checked']})"
-        for page, entries in more["sources"].items() for entry in entries
-        if (today - date.fromisoformat(str(entry["checked"]))).days > MAX_AGE_DAYS
-    ]
-    if stale:
-        out.append(f"data/sources.yml: checked more than 12 months before {today}, check again: {'; '.join(stale)}")
-    if not dated or not versioned:
-        missing = " and ".join(n for n, ok in (("SOURCE_DATE_EPOCH", dated), ("ARTELABS_VERSION", versioned)) if not ok)
-        out.append(f"the build is undated or unversioned: not a git checkout, and no {missing} given")
-    return out
-
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python tools/publish_check.py", description=__doc__.splitlines()[0])

@@ -1,8 +1,8 @@
-"""The Apple mail profile of each language (hooks/mailfiles.py), into the built site.
+"""The Apple mail profile of each language (artelabs/postbuild/mail.py), into the built site.
 
 /mail/artelabs-mail.mobileconfig and /fr/mail/artelabs-mail.mobileconfig, written
 once every language is built. The box that offers it on a page is the marker
-`<!-- mobileconfig-offer -->` (hooks/markers.py). Thunderbird's file for a
+`<!-- mobileconfig-offer -->` (artelabs/markers.py). Thunderbird's file for a
 customer's domain is a staff command: tools/autoconfig.py.
 """
 
@@ -14,8 +14,8 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
-import core
-import mailfiles
+from artelabs import core
+from artelabs.postbuild import mail as mailfiles
 
 
 def on_config(config: MkDocsConfig, **kwargs: Any) -> None:

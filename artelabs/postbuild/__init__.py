@@ -4,7 +4,7 @@ Not a hook: the hooks (pdf.py, mailconfig.py, htaccess.py) call these steps at
 the end of an MkDocs build, and `python tools/postbuild.py SITE` runs them on any
 built site (another builder's output too). Each step reads only the built pages,
 data/ and overrides/, so it needs no builder: what it needs of the configuration
-is in `Site`, made from the MkDocs configuration (hooks/core.py) or from
+is in `Site`, made from the MkDocs configuration (artelabs/core.py) or from
 mkdocs.yml read as YAML (`site_from_yaml`).
 """
 
@@ -17,9 +17,8 @@ from typing import Any
 
 import yaml
 
-import datafile
+from artelabs import datafile
 
-ROOT = Path(__file__).resolve().parent.parent
 STEPS = ("profiles", "htaccess", "pdf")
 
 
@@ -38,7 +37,7 @@ class Site:
     version: str | None  # None: unversioned
     data: dict[str, Any] = field(default_factory=dict)  # data/ports.yml
     strings: datafile.Strings | None = None
-    root: Path = ROOT  # the repository: data/ and overrides/
+    root: Path = field(default_factory=Path.cwd)  # the repository: data/ and overrides/
 
     def prefix(self, lang: str) -> str:
         return "" if lang == self.languages[0] else f"{lang}/"
@@ -55,7 +54,7 @@ class Site:
         return Environment(loader=loader, autoescape=select_autoescape(["html"]), keep_trailing_newline=True)
 
 
-def site_from_yaml(folder: Path, config_file: Path = ROOT / "mkdocs.yml") -> Site:
+def site_from_yaml(folder: Path, config_file: Path = Path("mkdocs.yml")) -> Site:
     """A Site from mkdocs.yml read as plain YAML (for tools/postbuild.py; no MkDocs needed)."""
 
     class Loader(yaml.SafeLoader):

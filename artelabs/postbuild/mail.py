@@ -1,6 +1,6 @@
 """The mail configuration files, from data/ports.yml: Apple profiles and Thunderbird autoconfig.
 
-Not a hook: hooks/mailconfig.py writes the profiles into a built site,
+Not a hook: hooks/mail_profiles.py writes the profiles into a built site,
 tools/autoconfig.py writes Thunderbird's file for a customer's domain, and
 tools/postbuild.py runs the profile step on any built site.
 
@@ -27,8 +27,8 @@ from urllib.parse import urlsplit
 
 import idna
 
-import datafile
-from postbuild import Site
+from artelabs import datafile
+from artelabs.postbuild import Site
 
 PROFILE = "mail/artelabs-mail.mobileconfig"  # under each language's root
 AUTOCONFIG = "config-v1.1.xml"

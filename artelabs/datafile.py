@@ -1,6 +1,6 @@
 """Read and check the site's data files (data/*.yml): one line for every mistake.
 
-Not a hook: imported by hooks/core.py, hooks/markers.py and tools/, and usable
+Not a hook: imported by artelabs/core.py, hooks/markers.py and tools/, and usable
 without MkDocs (the Zensical check imports it too). Every refusal is a
 `DataError` with one line a person can act on:
 
@@ -26,8 +26,7 @@ from typing import Any
 
 import yaml
 
-ROOT = Path(__file__).resolve().parent.parent
-CACHE = ROOT / ".cache" / "artelabs"
+CACHE: Path | None = None  # where checked data is remembered; None: .cache/artelabs/ of the data file's project
 LANGUAGES = ("en", "fr")
 
 # What a value of each $defs of a schema must be, in words (the schema's own prose is for editors).
@@ -193,7 +192,7 @@ def load(path: Path, *, name: str, schema: Path | None = None) -> dict[str, Any]
     stamp = None
     if schema is not None:
         schema_text = schema.read_text(encoding="utf-8")
-        stamp = CACHE / "checked" / hashlib.sha256(f"{schema_text}\0{document.digest}".encode()).hexdigest()
+        stamp = cache_folder(path) / "checked" / hashlib.sha256(f"{schema_text}\0{document.digest}".encode()).hexdigest()
         if not _exists(stamp):
             _check_schema(document, json.loads(schema_text))
     _check_unique_ids(document, document.data, ())
@@ -479,6 +478,11 @@ class Strings:
 _notes: list[str] = []
 
 
+def cache_folder(data_file: Path) -> Path:
+    """.cache/artelabs/ of the project whose data/ holds data_file (git-ignored), unless CACHE says otherwise."""
+    return CACHE if CACHE is not None else data_file.resolve().parent.parent / ".cache" / "artelabs"
+
+
 def _exists(path: Path) -> bool:
     try:
         return path.exists()
@@ -491,7 +495,7 @@ def _touch(path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.touch()
     except OSError as error:
-        where = CACHE.relative_to(ROOT) if CACHE.is_relative_to(ROOT) else CACHE
+        where = path.parent.parent
         note = f"{where}: cannot be written ({error.strerror}): the data is checked at every build"
         if note not in _notes:
             _notes.append(note)

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-from postbuild import Site
+from artelabs.postbuild import Site
 
 log = logging.getLogger("mkdocs.plugins.pdf")
 

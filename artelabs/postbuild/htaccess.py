@@ -20,7 +20,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from postbuild import Site
+from artelabs.postbuild import Site
 
 TEMPLATE = "htaccess/.htaccess"
 # Material's assets carry a hash of their content in their name.

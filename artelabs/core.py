@@ -1,7 +1,7 @@
 """The shared core of the build: what every hook asks, answered in one place.
 
 Not a hook (it is not listed under `hooks:` in mkdocs.yml): the hooks import it
-(MkDocs puts hooks/ on sys.path while it imports them). It is the only file that
+(`from artelabs import core`). It is the only file that
 knows mkdocs-static-i18n's attributes, so that an upgrade of that plugin, or a
 move to another builder, touches this file alone. It answers:
 
@@ -34,12 +34,12 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.pages import Page
 
-import datafile
-import postbuild
+from artelabs import datafile
+from artelabs import postbuild
 
 log = logging.getLogger("mkdocs.plugins.core")
 
-ROOT = Path(__file__).resolve().parent.parent
+_root = Path.cwd()  # the project being built (the folder of its mkdocs.yml): start() sets it
 DATA = "data/ports.yml"
 SCHEMA = "data/ports.schema.json"
 STRINGS = "data/strings.yml"
@@ -93,9 +93,10 @@ def is_start_of_build(config: MkDocsConfig) -> bool:
     return i18n is None or i18n.current_language is None
 
 
-def start() -> None:
-    """A new build (or a rebuild of `mkdocs serve`) begins: forget the last one's values."""
-    global _build
+def start(root: Path) -> None:
+    """A new build (or a rebuild of `mkdocs serve`) of the project at root begins: forget the last one's values."""
+    global _build, _root
+    _root = Path(root).resolve()
     _build = Build(command=_command)
     _date_and_version()
 
@@ -171,7 +172,7 @@ def templates(config: MkDocsConfig) -> Any:
     if _build.templates is None:
         from jinja2 import FileSystemBytecodeCache
 
-        cache = datafile.CACHE / "templates"
+        cache = datafile.cache_folder(Path(config.config_file_path).parent / DATA) / "templates"
         try:
             cache.mkdir(parents=True, exist_ok=True)
             bytecode = FileSystemBytecodeCache(str(cache)) if os.access(cache, os.W_OK) else None
@@ -336,7 +337,7 @@ def _date_and_version() -> None:
             name for name, value in (("SOURCE_DATE_EPOCH", _build.date), (VERSION_ENV, _build.version)) if value is None
         )
         notice.warning(
-            f"{ROOT.name}: not a git checkout and no {missing} given: the PDFs say 'undated' "
+            f"{_root.name}: not a git checkout and no {missing} given: the PDFs say 'undated' "
             f"(set {missing} to date and name this build; tools/publish.sh refuses an undated build)"
         )
 
@@ -344,14 +345,14 @@ def _date_and_version() -> None:
 def _own_repository() -> bool:
     """The project's own git repository (not one that happens to contain the folder)."""
     top = _git(["rev-parse", "--show-toplevel"])
-    return bool(top) and Path(top).resolve() == ROOT
+    return bool(top) and Path(top).resolve() == _root
 
 
 def _git(arguments: list[str]) -> str | None:
     try:
         result = subprocess.run(
-            ["git", *arguments], cwd=ROOT, capture_output=True, text=True, check=True, timeout=10,
-            env={**os.environ, "GIT_CEILING_DIRECTORIES": str(ROOT.parent)},
+            ["git", *arguments], cwd=_root, capture_output=True, text=True, check=True, timeout=10,
+            env={**os.environ, "GIT_CEILING_DIRECTORIES": str(_root.parent)},
         )
     except (OSError, subprocess.SubprocessError):
         return None

@@ -1,0 +1,85 @@
+"""What the browser downloads first: two changes to Material's JavaScript bundle (Material 9.8.2), each
+found by its exact text, and the site's own stylesheets without their comments.
+
+1. Turn off the sitemap-based language redirect. Material fetches `<page>/sitemap.xml` next to every
+   <link rel=alternate> (a 404 in the console on this site) and rewrites clicks on the language
+   selector, dropping the #anchor. The selector's links already point at the same page in the other
+   language, and docs/assets/javascripts/language.js keeps the anchor.
+2. Mark a palette switch only when the palette changes. At every page load Material sets
+   `data-md-color-switching` on <body> (it turns transitions off during a switch) and removes it a
+   frame later, even when the colours stay as they are. Each of the two changes restyles the whole
+   page: about 13 ms on a computer, 50 ms on a slow phone, the largest part of the main thread's
+   blocking time (`python -m bench --lighthouse`). A real switch (the toggle, or the system's dark
+   mode) still sets it.
+
+A Material upgrade that changes the bundle stops the build with one line.
+
+The comments of docs/assets/stylesheets/ explain the rules to the next maintainer, not to each
+visitor: they are left out of the copies in the built site (1.7 KB gzip of every first visit).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from itertools import accumulate
+from pathlib import Path
+from typing import Any
+
+import tinycss2
+
+class AssetError(Exception):
+    """A bundle that is not the expected one, or a stylesheet comment left open: one line."""
+
+BUNDLE_GLOB = "assets/javascripts/bundle.*.min.js"
+# (what Material 9.8.2 writes, what replaces it): the replacement starts with a marker, so a second run
+# (mkdocs serve, tools/postbuild.py) finds the bundle done.
+PATCHES = {
+    "alternate redirect off": ("ui({document$:ct});", ""),
+    "palette switch only on change": (
+        'if(document.body.setAttribute("data-md-color-switching",""),',
+        'if(["scheme","primary","accent"].some(a=>document.body.getAttribute(`data-md-color-${a}`)!==s.color[a])'
+        '&&document.body.setAttribute("data-md-color-switching",""),',
+    ),
+}
+
+
+def patch_bundle(site: Path) -> None:
+    bundles = list(site.glob(BUNDLE_GLOB))
+    if len(bundles) != 1:
+        raise AssetError(f"{BUNDLE_GLOB}: found {len(bundles)} files, expected Material's one bundle")
+    text = bundles[0].read_text(encoding="utf-8")
+    for name, (material, ours) in PATCHES.items():
+        done = f"/*mdx: {name}*/"
+        if done in text:
+            continue
+        if text.count(material) != 1:
+            raise AssetError(
+                f"{bundles[0].name}: '{material}' found {text.count(material)} times, expected once in Material "
+                f"9.8.2's bundle (update PATCHES in artelabs/postbuild/assets.py for the new Material version: {name})"
+            )
+        text = text.replace(material, done + ours, 1)
+    bundles[0].write_text(text, encoding="utf-8")
+
+
+def strip_comments(site: Path, stylesheets: list[str]) -> None:
+    """extra_css as built, without comments and blank lines (read by a CSS tokenizer: a `/*` inside a
+    string or url() stays); a comment left open, which would hide the rest of the file, stops the build."""
+    for name in stylesheets:
+        path = site / name
+        text = path.read_text(encoding="utf-8")
+        line_starts = [0, *accumulate(len(line) for line in text.splitlines(keepends=True))]
+        for comment in _comments(tinycss2.parse_component_value_list(text)):
+            start = line_starts[comment.source_line - 1] + comment.source_column - 1
+            end = start + 2 + len(comment.value)
+            if text[end : end + 2] != "*/":
+                raise AssetError(f"docs/{name}:{comment.source_line}: a comment is not closed, expected /* ... */")
+        kept = tinycss2.serialize(tinycss2.parse_component_value_list(text, skip_comments=True))
+        path.write_text("\n".join(line.rstrip() for line in kept.splitlines() if line.strip()) + "\n", encoding="utf-8")
+
+
+def _comments(nodes: list[Any]) -> Iterator[Any]:
+    for node in nodes:
+        if node.type == "comment":
+            yield node
+        for inner in (getattr(node, "content", None), getattr(node, "arguments", None)):
+            yield from _comments(inner or [])
