@@ -464,7 +464,7 @@ def test_a_stylesheet_comment_left_open_is_refused_with_its_line(tmp_path: Path)
     bundle.strip_comments(tmp_path, ["assets/stylesheets/extra.css"])
     assert css.read_text(encoding="utf-8") == 'a::before { content: "/* not a comment */"; }\nb { color: red; }\n'
     css.write_text("a { color: red; }\n\n/* a note left open\nb { color: blue; }\n", encoding="utf-8")
-    with pytest.raises(PluginError) as refused:
+    with pytest.raises(bundle.AssetError) as refused:
         bundle.strip_comments(tmp_path, ["assets/stylesheets/extra.css"])
     assert str(refused.value) == "docs/assets/stylesheets/extra.css:3: a comment is not closed, expected /* ... */"
 
@@ -496,11 +496,13 @@ def test_every_package_the_build_imports_is_installed_by_requirements_txt() -> N
         return seen
 
     lines = (ROOT / "requirements.txt").read_text(encoding="utf-8").splitlines()
-    installed = closure({Requirement(line).name for line in lines if line.strip() and not line.startswith("#")})
-    local = {path.stem for path in (ROOT / "hooks").glob("*.py")}
+    requirements = [line for line in lines if line.strip() and not line.startswith(("#", "-e "))]
+    assert "-e ." in lines, "requirements.txt installs the project's own package (artelabs/) in place"
+    installed = closure({Requirement(line).name for line in requirements})
+    local = {"artelabs"}
     distributions = metadata.packages_distributions()
     missing = set()
-    for path in sorted((ROOT / "hooks").glob("*.py")):
+    for path in sorted([*(ROOT / "hooks").glob("*.py"), *(ROOT / "artelabs").rglob("*.py")]):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             modules = [alias.name for alias in node.names] if isinstance(node, ast.Import) else (
                 [node.module] if isinstance(node, ast.ImportFrom) and node.module and not node.level else []
@@ -510,5 +512,5 @@ def test_every_package_the_build_imports_is_installed_by_requirements_txt() -> N
                 if top in local or top in sys.stdlib_module_names or top == "zensical":  # zensical: its own venv
                     continue
                 if not {d.lower().replace("_", "-") for d in distributions.get(top, [top])} & installed:
-                    missing.add(f"hooks/{path.name}: {top}")
+                    missing.add(f"{path.relative_to(ROOT)}: {top}")
     assert not missing, f"imported by the build, not installed by requirements.txt: {sorted(missing)}"

@@ -1,0 +1,78 @@
+"""`<!-- staff:links -->` (alone on its line): every page#id of data/anchors.txt, titled in every language,
+with its full address to copy (partial staff-links.html; the sheet at /staff/links/)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from artelabs.markers.base import COMMENT, MarkerError, Renderer, outside_code
+
+NAME = "staff"
+EXPECTED = "'staff:links'"
+
+
+def render(renderer: Renderer, rest: str, body: str, alone: bool) -> str:
+    if rest != "links":
+        raise MarkerError(f"unknown marker '<!-- {body} -->', expected {renderer.expected(body)}")
+    renderer.block(body, alone)
+    return renderer.template("staff-links.html", pages=staff_links(renderer)) + "\n"
+
+
+HEADING_ID = re.compile(r"^ {0,3}#{1,6}\s+(?P<text>.*?)\s*\{[^}]*#(?P<id>[\w-]+)[^}]*\}\s*$")
+TAB = re.compile(r'^\s*===\+?\s+"(?P<label>[^"]+)"')
+
+
+def staff_links(renderer: Renderer) -> list[dict[str, Any]]:
+    """The pages and anchors of data/anchors.txt, each titled in every language, for the staff sheet."""
+    root = renderer.root
+    registry = [line for line in (root / "data" / "anchors.txt").read_text(encoding="utf-8").splitlines()
+                if line and not line.startswith("#")]
+    languages = list(dict.fromkeys([renderer.default, *renderer.languages]))
+    titles = {lang: {} for lang in languages}
+    for lang in languages:
+        for line in registry:
+            path = line.split("#")[0]
+            if path not in titles[lang]:
+                titles[lang][path] = _titles_of(root, path, lang, renderer)
+    site = renderer.site_url.rstrip("/") + "/"
+    pages: list[dict[str, Any]] = []
+    for line in registry:
+        path, anchor = line.split("#", 1)
+        if not pages or pages[-1]["path"] != path:
+            pages.append({"path": path, "titles": {lang: titles[lang][path].get("", path) for lang in languages}, "anchors": []})
+        pages[-1]["anchors"].append({
+            "id": anchor,
+            "titles": {lang: titles[lang][path].get(anchor, anchor) for lang in languages},
+            "urls": {lang: site + ("" if lang == renderer.default else f"{lang}/") + path.lstrip("/") + "#" + anchor
+                     for lang in languages},
+        })
+    return pages
+
+
+def _titles_of(root: Path, path: str, lang: str, renderer: Renderer) -> dict[str, str]:
+    """{id: title} of a page's headings and content tabs, from its Markdown; "" is the page's title."""
+    stem = path.strip("/") or "index"
+    source = root / "docs" / (f"{stem}.md" if lang == renderer.default else f"{stem}.{lang}.md")
+    if not source.is_file():
+        return {}
+    local = Renderer(renderer.data, renderer.strings, renderer.env, lang, path.lstrip("/"), renderer.more)
+    local.root = renderer.root
+    local.default, local.site_url, local.languages = renderer.default, renderer.site_url, renderer.languages
+    titles: dict[str, str] = {}
+    heading = ""
+    for _, line in outside_code(source.read_text(encoding="utf-8")):
+        match = HEADING_ID.match(line)
+        if match:
+            text = COMMENT.sub(lambda m: re.sub(r"<[^>]+>", "", local.render(m.group("body").strip(), alone=False)), match["text"])
+            heading = match["id"]
+            titles[heading] = " ".join(text.replace("*", "").split())
+            if line.lstrip().startswith("# "):
+                titles[""] = titles[heading]
+            continue
+        tab = TAB.match(line)
+        if tab and heading:
+            slug = re.sub(r"[^\w-]", "", tab["label"].lower().replace(" ", "-"))
+            titles.setdefault(f"{heading}-{slug}", f"{titles.get(heading, heading)} › {tab['label']}")
+    return titles
