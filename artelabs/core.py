@@ -41,7 +41,7 @@ log = logging.getLogger("mkdocs.plugins.core")
 
 _root = Path.cwd()  # the project being built (the folder of its mkdocs.yml): start() sets it
 DATA = "data/ports.yml"
-SCHEMA = "data/ports.schema.json"
+SCHEMA = "data/schemas/ports.schema.json"
 STRINGS = "data/strings.yml"
 # on_post_build priority of the steps that need every language built: after
 # mkdocs-static-i18n (-100), which builds the other languages there.
@@ -125,7 +125,8 @@ def more(config: MkDocsConfig) -> dict[str, Any]:
     """data/company.yml, data/sources.yml, data/legal-versions.yml, checked, read once per build."""
     if _build.more is None:
         root = Path(config.config_file_path).parent
-        _build.more = _load(lambda: datafile.load_more(root, tuple(languages(config))))
+        latest = _build.date.date() if _build.date else None
+        _build.more = _load(lambda: datafile.load_more(root, tuple(languages(config)), latest=latest))
     return _build.more
 
 
@@ -133,8 +134,6 @@ def synonyms(config: MkDocsConfig) -> dict[str, list[list[str]]]:
     """data/synonyms.yml: per language, groups of words customers use for the same thing."""
     root = Path(config.config_file_path).parent
     path = root / "data" / "synonyms.yml"
-    if not path.exists():
-        return {}
     return _load(lambda: datafile.load_synonyms(path, tuple(languages(config))))
 
 
@@ -156,7 +155,7 @@ def company_line(config: MkDocsConfig, lang: str) -> str:
 def anchor_aliases(config: MkDocsConfig) -> dict[str, dict[str, str]]:
     """data/anchor-aliases.yml: {page path: {old id: new id}} for anchors renamed on purpose."""
     path = Path(config.config_file_path).parent / "data" / "anchor-aliases.yml"
-    return _load(lambda: datafile.load_aliases(path)) if path.exists() else {}
+    return _load(lambda: datafile.load_aliases(path))
 
 
 def strings(config: MkDocsConfig) -> datafile.Strings:

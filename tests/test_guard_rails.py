@@ -28,7 +28,7 @@ from artelabs.postbuild import htaccess as htaccessfile
 from artelabs.postbuild import pdf as pdfbook
 
 DATA = ROOT / "data" / "ports.yml"
-SCHEMA = ROOT / "data" / "ports.schema.json"
+SCHEMA = ROOT / "data" / "schemas" / "ports.schema.json"
 
 
 def load_edited(tmp_path: Path, old: str, new: str, *, raw: bytes | None = None) -> str:

@@ -60,7 +60,7 @@ def main(argv: list[str] | None = None) -> int:
         if ascii_name not in domains:
             domains.append(ascii_name)
     try:
-        data = datafile.load(ROOT / "data" / "ports.yml", name="data/ports.yml", schema=ROOT / "data" / "ports.schema.json")
+        data = datafile.load(ROOT / "data" / "ports.yml", name="data/ports.yml")
         xml = mailfiles.autoconfig(data, datafile.Strings(ROOT / "data" / "strings.yml"), domains)
     except (datafile.DataError, mailfiles.MailConfigError) as error:
         print(f"autoconfig: {error}", file=sys.stderr)

@@ -147,7 +147,7 @@ def standalone_renderer(root: Path, lang: str) -> Renderer:
     """What the extension uses without MkDocs: data/ and overrides/ of the repository at root."""
     from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-    data = datafile.load(root / "data" / "ports.yml", name="data/ports.yml", schema=root / "data" / "ports.schema.json")
+    data = datafile.load(root / "data" / "ports.yml", name="data/ports.yml")
     strings = datafile.Strings(root / "data" / "strings.yml")
     env = Environment(loader=FileSystemLoader([str(root / "overrides")]), autoescape=select_autoescape(default=True))
     renderer = Renderer(data, strings, env, lang, more=datafile.load_more(root))

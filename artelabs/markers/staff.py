@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from artelabs import datafile
 from artelabs.markers.base import COMMENT, MarkerError, Renderer, outside_code
 
 NAME = "staff"
@@ -27,8 +28,10 @@ TAB = re.compile(r'^\s*===\+?\s+"(?P<label>[^"]+)"')
 def staff_links(renderer: Renderer) -> list[dict[str, Any]]:
     """The pages and anchors of data/anchors.txt, each titled in every language, for the staff sheet."""
     root = renderer.root
-    registry = [line for line in (root / "data" / "anchors.txt").read_text(encoding="utf-8").splitlines()
-                if line and not line.startswith("#")]
+    try:
+        registry = datafile.load_registry(root / "data" / "anchors.txt")
+    except datafile.DataError as error:
+        raise MarkerError(str(error)) from None
     languages = list(dict.fromkeys([renderer.default, *renderer.languages]))
     titles = {lang: {} for lang in languages}
     for lang in languages:

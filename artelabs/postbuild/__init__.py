@@ -79,7 +79,7 @@ def site_from_yaml(folder: Path, config_file: Path = Path("mkdocs.yml")) -> Site
         copyrights={k: " ".join(str(v).split()) for k, v in copyrights.items()},
         date=None,
         version=None,
-        data=datafile.load(root / "data" / "ports.yml", name="data/ports.yml", schema=root / "data" / "ports.schema.json"),
+        data=datafile.load(root / "data" / "ports.yml", name="data/ports.yml"),
         strings=datafile.Strings(root / "data" / "strings.yml", languages=tuple(languages)),
         root=root,
     )

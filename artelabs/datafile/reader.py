@@ -1,0 +1,245 @@
+"""Reading a data file: YAML read as typed, or refused with one line.
+
+PyYAML follows YAML 1.1, which turns some plain values into others on the way: `0465` into the
+number 309 (octal), `no` and `on` into true/false, `1:30` into 90, `1e3` into 1000.0. Here a plain
+value is read with YAML 1.2's core rules, and what 1.1 and 1.2 would read differently, or what
+changes on the way to a number, is refused with its line:
+
+- text stays text: `no`, `on`, `yes`, `off`, `1:30`, `1_000`, dates (checked as dates where a date
+  is expected);
+- true/false, null/~ and whole or decimal numbers written plainly (`993`, `-1`, `1.5`) are what
+  they say;
+- refused: a number with leading zeros (`0465`, `0221234567`: quote it if it is text), in another
+  base (`0x1d1`, `0o17`), with an exponent (`1e3`), `.inf` and `.nan`;
+- refused: anchors and aliases (`&name`, `*name`, `<<:`): a data file writes each value out, and an
+  alias bomb cannot make a check run for minutes; a file larger than MAX_BYTES.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+LANGUAGES = ("en", "fr")
+MAX_BYTES = 512 * 1024  # the largest data file is about 20 KB
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+# Plain values read as something other than text (YAML 1.2 core schema, kept where 1.1 agrees).
+NULL = re.compile(r"(?:~|null|Null|NULL|)\Z")
+BOOL = re.compile(r"(?:true|True|TRUE|false|False|FALSE)\Z")
+INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)\Z")
+FLOAT = re.compile(r"[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)\Z")
+# Plain values that one YAML version or the other turns into a number: refused, not guessed.
+CONVERTED = (
+    (re.compile(r"[-+]?0[0-9_]+(?:\.[0-9]*)?\Z"), "has a leading zero (YAML reads 0465 as another number)",
+     "the number without it (465), or the value in quotes if it is text (\"0221234567\")"),
+    (re.compile(r"[-+]?0[xXoObB][0-9a-fA-F_]+\Z"), "is a number in another base", "a decimal number, or the value in quotes"),
+    (re.compile(r"[-+]?(?:[0-9][0-9_]*)?\.?[0-9_]*[eE][-+]?[0-9]+\Z"), "is a number with an exponent (1e3 is 1000.0)",
+     "the number written out, or the value in quotes"),
+    (re.compile(r"[-+]?\.(?:inf|Inf|INF)\Z|\.(?:nan|NaN|NAN)\Z"), "is infinity or not-a-number", "a number, or the value in quotes"),
+)
+
+
+class DataError(Exception):
+    """A mistake in a data file, as one line: `file:line: where: what was found, what was expected`."""
+
+
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml's parser when present
+    """YAML's safe loader with YAML 1.2's plain values (see the module's text); dates stay text."""
+
+
+_Loader.yaml_implicit_resolvers = {}
+for _tag, _regexp, _first in (
+    ("tag:yaml.org,2002:null", NULL, ["~", "n", "N", ""]),
+    ("tag:yaml.org,2002:bool", BOOL, list("tTfF")),
+    ("tag:yaml.org,2002:int", INT, list("-+0123456789")),
+    ("tag:yaml.org,2002:float", FLOAT, list("-+.0123456789")),
+):
+    _Loader.add_implicit_resolver(_tag, _regexp, _first)
+
+
+class Document:
+    """A parsed YAML file with the line of every value, to name it in a message."""
+
+    def __init__(self, path: Path, name: str) -> None:
+        self.path, self.name = path, name
+        try:
+            if path.is_symlink() or not path.is_file():
+                raise DataError(f"{name}: {'a symbolic link' if path.is_symlink() else 'missing'}, expected the file "
+                                "itself in the repository (see git log -p -- " + name + ")")
+            size = path.stat().st_size
+            if size > MAX_BYTES:
+                raise DataError(f"{name}: {size:,} bytes, expected at most {MAX_BYTES:,} (a data file holds values, not documents)")
+            raw = path.read_bytes()
+        except OSError as error:
+            raise DataError(f"{name}: cannot be read ({error.strerror}), expected the file in the repository") from None
+        self.digest = hashlib.sha256(raw).hexdigest()
+        try:
+            self.text = raw.decode("utf-8")
+        except UnicodeDecodeError as error:
+            line = raw[: error.start].count(b"\n") + 1
+            column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
+            raise DataError(
+                f"{name}:{line}: byte 0x{raw[error.start]:02x} at column {column} is not UTF-8, "
+                "expected the file saved as UTF-8 text"
+            ) from None
+        if not self.text.strip() or not any(
+            line.strip() and not line.lstrip().startswith("#") for line in self.text.splitlines()
+        ):
+            raise DataError(f"{name}:1: the file is empty, expected its data (see git log -p {name})")
+        try:
+            _refuse_anchors(self.text, name)
+            self.node = yaml.compose(self.text, Loader=_Loader)
+            _check_node(self.node, name)
+            self.data = yaml.load(self.text, Loader=_Loader)  # noqa: S506 (a safe loader)
+        except yaml.MarkedYAMLError as error:
+            mark = error.problem_mark or error.context_mark
+            line = mark.line + 1 if mark else 1
+            problem = error.problem or error.context or "cannot be read"
+            raise DataError(f"{name}:{line}: YAML syntax error: {problem}, expected YAML (check indentation and quotes)") from None
+        except yaml.YAMLError as error:
+            raise DataError(f"{name}:1: YAML cannot be read ({str(error).splitlines()[0]}), expected YAML") from None
+        except RecursionError:
+            raise DataError(f"{name}:1: nested too deep, expected a few levels of keys and lists") from None
+        if not isinstance(self.data, dict):
+            raise DataError(f"{name}:1: the top level is {describe(self.data)}, expected keys (name: value)")
+
+    def line(self, path: tuple[Any, ...]) -> int:
+        """The line of the value at path (keys and list indexes), or of its closest parent."""
+        node, line = self.node, self.node.start_mark.line + 1
+        for part in path:
+            child = None
+            if isinstance(node, yaml.MappingNode):
+                for key, value in node.value:
+                    if key.value == str(part):
+                        child, line = value, key.start_mark.line + 1
+                        break
+            elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+                child = node.value[part]
+                line = child.start_mark.line + 1
+            if child is None:
+                break
+            node = child
+        return line
+
+    def where(self, path: tuple[Any, ...]) -> str:
+        """`file:line: key[id].key`: entries of a list named by their id."""
+        return f"{self.name}:{self.line(path)}: {key_path(self.data, path)}"
+
+
+def _refuse_anchors(text: str, name: str) -> None:
+    """Anchors, aliases and merge keys: refused from the event stream, before anything is built from them."""
+    for event in yaml.parse(text, Loader=_Loader):
+        anchor = getattr(event, "anchor", None)
+        if isinstance(event, yaml.AliasEvent) or anchor:
+            what = f"*{event.anchor}" if isinstance(event, yaml.AliasEvent) else f"&{anchor}"
+            raise DataError(
+                f"{name}:{event.start_mark.line + 1}: YAML anchor or alias '{what}', expected each value written out"
+            )
+
+
+def _check_node(node: yaml.Node, name: str, depth: int = 0) -> None:
+    """Keys written twice, merge keys, and plain values that YAML would change on the way."""
+    if depth > 20:
+        raise DataError(f"{name}:{node.start_mark.line + 1}: nested more than 20 levels, expected a few levels of keys and lists")
+    if isinstance(node, yaml.MappingNode):
+        seen: dict[str, int] = {}
+        for key, value in node.value:
+            line = key.start_mark.line + 1
+            if not isinstance(key, yaml.ScalarNode):
+                raise DataError(f"{name}:{line}: a key that is a list or keys, expected a word before the colon")
+            if key.tag == "tag:yaml.org,2002:merge" or key.value == "<<":
+                raise DataError(f"{name}:{line}: merge key '<<', expected each value written out")
+            if key.value in seen:
+                raise DataError(
+                    f"{name}:{line}: key '{key.value}' is written twice (first on line {seen[key.value]}), "
+                    "expected each key once"
+                )
+            seen[key.value] = line
+            _check_scalar(key, name)
+            _check_node(value, name, depth + 1)
+    elif isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            _check_node(item, name, depth + 1)
+    elif isinstance(node, yaml.ScalarNode):
+        _check_scalar(node, name)
+
+
+def _check_scalar(node: yaml.ScalarNode, name: str) -> None:
+    if node.style is not None or node.tag not in ("tag:yaml.org,2002:str", "tag:yaml.org,2002:int",
+                                                  "tag:yaml.org,2002:float", "tag:yaml.org,2002:null",
+                                                  "tag:yaml.org,2002:bool"):
+        return  # quoted or block text: text as typed
+    for pattern, problem, expected in CONVERTED:
+        if pattern.match(node.value):
+            raise DataError(f"{name}:{node.start_mark.line + 1}: {node.value} {problem}, expected {expected}")
+
+
+def key_path(data: Any, path: tuple[Any, ...]) -> str:
+    """mail[imap].port for ("mail", 0, "port"): list entries named by their id, else by position."""
+    out, node = "", data
+    for part in path:
+        if isinstance(part, int):
+            entry = node[part] if isinstance(node, list) and part < len(node) else None
+            label = entry.get("id") if isinstance(entry, dict) and isinstance(entry.get("id"), str) else None
+            out += f"[{label}]" if label else f"[entry {part + 1}]"
+        else:
+            out += f".{part}" if out else str(part)
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            node = None
+    return out or "(top level)"
+
+
+def describe(value: Any) -> str:
+    """A value as a person reads it in a message."""
+    if value is None:
+        return "empty"
+    if isinstance(value, bool):
+        return f"{str(value).lower()} (yes/no)"
+    if isinstance(value, float):
+        return f"{value!r} is a decimal number" if value == value else "not a number"
+    if isinstance(value, int):
+        return f"{value}"
+    if isinstance(value, str):
+        return f"{value!r}"
+    if isinstance(value, list):
+        return "a list"
+    return "keys (name: value)"
+
+
+def found(value: Any) -> str:
+    """`993.0 is a decimal number`, `'993' is text`, `true (yes/no)`."""
+    text = describe(value)
+    if isinstance(value, str):
+        return f"{text} is text"
+    if isinstance(value, (list, dict)) or value is None:
+        return f"found {text}"
+    return text
+
+
+def check_text(document: Document, value: Any, path: tuple[Any, ...] = ()) -> None:
+    """No control characters or surrounding spaces in any text (a pasted line break, a stray space)."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if isinstance(key, str) and (key != key.strip() or CONTROL.search(key)):
+                raise DataError(f"{document.where((*path, key))}: key {key!r} has spaces or control characters around or "
+                                "in it, expected a plain key")
+            check_text(document, item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            check_text(document, item, (*path, index))
+    elif isinstance(value, str):
+        control = CONTROL.search(value)
+        if control:
+            char = {"\n": "a line break (\\n)", "\t": "a tab (\\t)", "\r": "a carriage return (\\r)"}.get(
+                control.group(), f"the control character U+{ord(control.group()):04X}"
+            )
+            raise DataError(f"{document.where(path)}: {value!r} holds {char}, expected text on one line")
+        if value != value.strip():
+            raise DataError(f"{document.where(path)}: {value!r} has spaces around it, expected none")
