@@ -15,7 +15,7 @@ from conftest import EVERY_PAGE, LANGUAGES, PAGES, ROOT, VERSION_PAGES, copy_rep
 
 REQUIRED_IDS = {
     "mail/setup/": {"webmail", "settings", "imap", "pop", "smtp", "authentication", "clients", "backups", "security"},
-    "mail/passwords/": {"mail-password", "workspace-password"},
+    "mail/passwords/": {"add-device", "revoke-device", "workspace-password"},
     "mail/ports/": {"standard-ports", "port-25"},
     "privacy/": {"who-is-concerned", "web-tracking", "principles", "your-rights", "gdpr", "nlpd"},
     "terms/": {
