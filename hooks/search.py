@@ -29,7 +29,7 @@ from artelabs.pagehtml import search_base
 UNSEARCHED = ("#sources", "#history")
 # The legal texts are long and read in full on their pages; the index keeps each section's title and
 # opening words, so that "cookies" or "résiliation" finds the section and the first search downloads less.
-SUMMARIZED = ("terms/", "privacy/")
+SUMMARIZED = ("terms/", "privacy/", "dpa/")
 SUMMARY = 300  # characters of text kept per section of a summarized page
 
 

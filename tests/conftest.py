@@ -27,10 +27,15 @@ LANGUAGES = ("en", "fr")
 PAGES = (
     "", "mail/setup/", "mail/passwords/", "mail/ports/", "mail/errors/", "mail/security/", "mail/limits/",
     "mail/sync/",
-    "mail/domain/", "privacy/", "terms/", "status/", "contact/",
+    "mail/domain/", "privacy/", "terms/", "dpa/", "status/", "contact/",
 )
-# Every version of the terms and privacy pages, each at its own address for good (tests/versions.txt).
-VERSION_PAGES = ("terms/versions/2.0/", "terms/versions/3.0/", "privacy/versions/2.0/", "privacy/versions/3.0/")
+# Every version of the terms, privacy and data processing agreement pages, each at its own address for good
+# (data/published-versions.txt).
+VERSION_PAGES = (
+    "terms/versions/2.0/", "terms/versions/3.0/", "terms/versions/3.1/",
+    "privacy/versions/2.0/", "privacy/versions/3.0/", "privacy/versions/3.1/",
+    "dpa/versions/1.0/",
+)
 # Every page of each language: the navigation's, the versions of the legal pages and the staff sheet.
 EVERY_PAGE = (*PAGES, *VERSION_PAGES, "staff/links/")
 

@@ -19,8 +19,14 @@ VERSIONS = ROOT / "data" / "legal-versions.yml"
 
 # The law as written after the article, per language; aliases map to the register's spelling.
 LAWS = {
-    "en": {"GDPR": "GDPR", "nFADP": "nFADP", "FADP": "nFADP", "DPO": "DPO", "CO": "CO", "CPC": "CPC"},
-    "fr": {"RGPD": "RGPD", "LPD": "LPD", "nLPD": "LPD", "OPDo": "OPDo", "CO": "CO", "CPC": "CPC"},
+    "en": {
+        "GDPR": "GDPR", "nFADP": "nFADP", "FADP": "nFADP", "DPO": "DPO", "CO": "CO", "CPC": "CPC",
+        "UCA": "UCA", "PILA": "PILA", "LC": "LC",
+    },
+    "fr": {
+        "RGPD": "RGPD", "LPD": "LPD", "nLPD": "LPD", "OPDo": "OPDo", "CO": "CO", "CPC": "CPC",
+        "LCD": "LCD", "LDIP": "LDIP", "CL": "CL",
+    },
 }
 # "Art. 6(1)(b) GDPR", "Arts. 13–14 GDPR", "Art. 32 CPC", "Arts. 17, 18 and 21 GDPR"
 CITATION = {
@@ -89,6 +95,12 @@ def test_citation_forms() -> None:
         ("LPD", "6"), ("RGPD", "3"),
     ]
     assert [c[:2] for c in citations("art. 17, 18 et 21 RGPD", "fr")] == [("RGPD", "17"), ("RGPD", "18"), ("RGPD", "21")]
+    assert [c[:2] for c in citations("(Arts. 15–17 LC); (Art. 120 PILA); (Art. 8 UCA)", "en")] == [
+        ("LC", "15"), ("LC", "17"), ("PILA", "120"), ("UCA", "8"),
+    ]
+    assert [c[:2] for c in citations("(art. 15 à 17 CL) ; (art. 114 LDIP) ; (art. 8 LCD)", "fr")] == [
+        ("CL", "15"), ("CL", "17"), ("LDIP", "114"), ("LCD", "8"),
+    ]
     assert citations("Article 5 of the old FAQ; the CO of 1911", "en") == []
 
 

@@ -26,7 +26,7 @@ SVG_STYLESHEET = "pdf/svg.css"  # WeasyPrint draws an inline <svg> with its own 
 SVG = "{http://www.w3.org/2000/svg}"
 
 
-VERSIONS = ("terms", "privacy")  # documents kept in every version, each with its own PDF
+VERSIONS = ("terms", "privacy", "dpa")  # documents kept in every version, each with its own PDF
 
 
 def version_target(doc: str, version: str, lang: str, prefix: str = "") -> str:
