@@ -22,8 +22,9 @@ from artelabs.markers.base import MarkerError, Renderer
 NAME = "versions"
 EXPECTED = "'versions:DOC'"
 INCLUDE = re.compile(r"^<!--\s*versions:include\s+(?P<doc>[a-z-]+)\s*-->\s*$")
-# A relative link target: [text](target) or a reference definition [id]: target.
-LINK = re.compile(r"(\]\(\s*<?|^[ ]{0,3}\[[^\]]+\]:\s*)(?![a-z][a-z0-9+.-]*:|#|/)", re.M)
+# A relative link to a page: [text](page.md#id) or a reference definition [id]: page.md, and nothing else
+# (a bracket followed by "(1)" in a citation is text: "Art. 6(1)" was once rewritten to "Art. 6(../../1)").
+LINK = re.compile(r"(\]\(\s*<?|^[ ]{0,3}\[[^\]]+\]:\s*)(?![a-z][a-z0-9+.-]*:|#|/)(?=[^\s()<>]*\.md(?:#[^\s()<>]*)?\s*>?\))", re.M)
 
 
 def render(renderer: Renderer, rest: str, body: str, alone: bool) -> str:
