@@ -18,6 +18,9 @@ import ctypes
 import fcntl
 import os
 import shutil
+import signal
+import sys
+import threading
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -25,12 +28,13 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
-from artelabs import core
+from artelabs import core, pages
 
 _target: Path | None = None  # the output folder the user asked for
 _staging: Path | None = None  # where this build writes
 _lock: TextIO | None = None
 _complete = False
+_handlers: dict[int, Any] = {}  # the signal handlers this build replaced, put back when it ends
 
 
 # -----------------------------------------------------------------------------
@@ -45,7 +49,11 @@ def on_startup(*, command: str, dirty: bool = False, **kwargs: Any) -> None:
 def on_config(config: MkDocsConfig, **kwargs: Any) -> None:
     if not core.is_start_of_build(config):
         return
-    core.start(Path(config.config_file_path).parent)
+    root = Path(config.config_file_path).parent
+    core.start(root)
+    problem = pages.outside(root)  # before anything is read: a file of the build machine is never published
+    if problem:
+        raise PluginError(problem)
     _watch(config)
     if core.command() in ("build", "gh-deploy") and _target is None:
         _stage(config)
@@ -71,6 +79,9 @@ def on_shutdown(**kwargs: Any) -> None:
                 _swap(_staging, _target)
             shutil.rmtree(_staging, ignore_errors=True)
     finally:
+        for number, handler in _handlers.items():  # the process's own handlers again (a test process goes on)
+            signal.signal(number, handler)
+        _handlers.clear()
         core.finish()
         if _lock is not None:
             _lock.close()
@@ -112,6 +123,19 @@ def _stage(config: MkDocsConfig) -> None:
     staging.mkdir()
     _target, _staging, _lock = target, staging, lock
     config.site_dir = str(staging)
+    if threading.current_thread() is threading.main_thread():  # signal handlers belong to the main thread
+        for number in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+            _handlers[number] = signal.signal(number, _stopped)
+
+
+def _stopped(number: int, frame: Any) -> None:
+    """Stopped (SIGTERM, Ctrl-C, a closed terminal): the temporary folder goes, the previous site stays,
+    and the process ends as the signal asks (its workers end with it)."""
+    if _staging is not None:
+        shutil.rmtree(_staging, ignore_errors=True)
+    print(f"ERROR   -  build stopped by signal {signal.Signals(number).name}: the previous site is unchanged", file=sys.stderr)
+    signal.signal(number, signal.SIG_DFL)
+    os.kill(os.getpid(), number)
 
 
 def _swap(staging: Path, target: Path) -> None:

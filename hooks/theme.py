@@ -11,10 +11,12 @@ And the pages' Markdown tables in the theme's wrapper, written in the HTML (arte
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 from typing import Any
 
 from jinja2 import Environment
+from markupsafe import Markup, escape
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import Files
@@ -31,8 +33,9 @@ class Words:
     strings: Any
     anchor_aliases: dict[str, dict[str, str]]
 
-    def t(self, key: str) -> str:
-        return self.strings(key, self.lang)
+    def t(self, key: str) -> Markup:
+        """Escaped for HTML (MkDocs's templates do not escape what they print): a word is text, never markup."""
+        return escape(self.strings(key, self.lang))
 
     def version_pdf(self, url: str) -> str | None:
         """fr/terms/versions/3.0/ -> fr/terms/versions/3.0/artelabs-terms-3.0-fr.pdf (when PDFs are built)."""
@@ -48,7 +51,7 @@ def on_config(config: MkDocsConfig, **kwargs: Any) -> None:
     from data/company.yml (legal name, address, UID), in every language."""
     if not any(isinstance(ext, tablewrap.TableWrapExtension) for ext in config.markdown_extensions):
         config.markdown_extensions.append(tablewrap.TableWrapExtension())
-    line = core.company_line(config, core.current_language(config))
+    line = html.escape(core.company_line(config, core.current_language(config)))  # the footer prints it as HTML
     if line and line not in (config.copyright or ""):
         config.copyright = f"{(config.copyright or '').strip()} {line}".strip()
 

@@ -31,6 +31,18 @@ DATA = ROOT / "data" / "ports.yml"
 SCHEMA = ROOT / "data" / "schemas" / "ports.schema.json"
 
 
+def line_of(fragment: str) -> int:
+    """The line of data/ports.yml where fragment starts (the file changes: its lines are not written here)."""
+    text = DATA.read_text(encoding="utf-8")
+    assert fragment in text, fragment
+    return text[: text.index(fragment)].count("\n") + 1
+
+
+IMAP_ID, IMAP_HOST, IMAP_PORT = line_of("  - id: imap\n"), line_of("    host: mail.infomaniak.com\n"), line_of("    port: 993\n")
+POP3_ID, POP3_PORT = line_of("  - id: pop3\n"), line_of("    port: 995\n")
+STARTTLS_SECURITY = line_of("    security: starttls\n    recommended: false\n")
+
+
 def load_edited(tmp_path: Path, old: str, new: str, *, raw: bytes | None = None) -> str:
     """The one-line refusal for data/ports.yml with `old` replaced by `new` (or raw bytes)."""
     path = tmp_path / "ports.yml"
@@ -67,7 +79,7 @@ def tree(folder: Path) -> dict[str, str]:
 )
 def test_a_port_not_written_as_a_whole_number_is_refused(tmp_path: Path, written: str, found: str) -> None:
     message = load_edited(tmp_path, "    port: 993\n", f"    port: {written}\n")
-    assert message == f"data/ports.yml:24: mail[imap].port: {found}, expected a whole number from 1 to 65535"
+    assert message == f"data/ports.yml:{IMAP_PORT}: mail[imap].port: {found}, expected a whole number from 1 to 65535"
 
 
 @pytest.mark.parametrize(
@@ -81,32 +93,32 @@ def test_a_port_not_written_as_a_whole_number_is_refused(tmp_path: Path, written
 )
 def test_a_host_with_a_hidden_character_is_refused(tmp_path: Path, written: str, found: str) -> None:
     message = load_edited(tmp_path, "    host: mail.infomaniak.com\n", f"    host: {written}\n")
-    assert message.startswith("data/ports.yml:23: mail[imap].host: ") and found in message
+    assert message.startswith(f"data/ports.yml:{IMAP_HOST}: mail[imap].host: ") and found in message
 
 
 @pytest.mark.parametrize("written", ["mail.infomaniak.com/", "mail infomaniak.com", "https://mail.infomaniak.com", "mail"])
 def test_a_host_that_is_not_a_host_name_is_refused_in_words(tmp_path: Path, written: str) -> None:
     message = load_edited(tmp_path, "    host: mail.infomaniak.com\n", f"    host: {written}\n")
-    assert message.startswith("data/ports.yml:23: mail[imap].host: ")
+    assert message.startswith(f"data/ports.yml:{IMAP_HOST}: mail[imap].host: ")
     assert message.endswith("expected a host name such as mail.example.ch (letters, digits, hyphens and dots)")
     assert "^(" not in message, "a raw regular expression is no help"
 
 
 def test_a_typo_in_a_key_names_the_key_it_resembles(tmp_path: Path) -> None:
     message = load_edited(tmp_path, "    host: mail.infomaniak.com\n", "    hots: mail.infomaniak.com\n")
-    assert message.startswith("data/ports.yml:20: mail[imap]: ")
+    assert message.startswith(f"data/ports.yml:{IMAP_ID}: mail[imap]: ")
     # The missing key or the unknown one, with the near miss named.
     assert "'host'" in message
 
 
 def test_a_key_written_twice_names_both_lines(tmp_path: Path) -> None:
     message = load_edited(tmp_path, "    port: 993\n", "    port: 993\n    port: 994\n")
-    assert message == "data/ports.yml:25: key 'port' is written twice (first on line 24), expected each key once"
+    assert message == f"data/ports.yml:{IMAP_PORT + 1}: key 'port' is written twice (first on line {IMAP_PORT}), expected each key once"
 
 
 def test_an_id_used_twice_is_named_by_its_line(tmp_path: Path) -> None:
     message = load_edited(tmp_path, "  - id: pop3\n", "  - id: imap\n")
-    assert message.startswith("data/ports.yml:31: mail: id 'imap' is used twice")
+    assert message.startswith(f"data/ports.yml:{POP3_ID}: mail: id 'imap' is used twice")
 
 
 def test_bytes_that_are_not_utf8_give_one_line(tmp_path: Path) -> None:
@@ -122,7 +134,7 @@ def test_an_empty_data_file_says_so(tmp_path: Path, raw: bytes) -> None:
 
 def test_an_entry_is_named_by_its_id_not_its_position(tmp_path: Path) -> None:
     message = load_edited(tmp_path, "    security: starttls\n    recommended: false\n", "    security: tls\n    recommended: false\n")
-    assert message.startswith("data/ports.yml:58: mail[smtp-starttls].security: 'tls' is not allowed")
+    assert message.startswith(f"data/ports.yml:{STARTTLS_SECURITY}: mail[smtp-starttls].security: 'tls' is not allowed")
 
 
 # -----------------------------------------------------------------------------
@@ -193,15 +205,15 @@ def good_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, di
         ("data/ports.yml", "    port: 993\n", "    port: [993\n", r"^ERROR\s+-\s+data/ports\.yml:\d+: YAML syntax error: .+$"),
         (
             "data/ports.yml", "    host: mail.infomaniak.com\n", "",
-            r"^ERROR\s+-\s+data/ports\.yml:20: mail\[imap\]: missing key 'host', expected id, protocol, .+$",
+            rf"^ERROR\s+-\s+data/ports\.yml:{IMAP_ID}: mail\[imap\]: missing key 'host', expected id, protocol, .+$",
         ),
         (
             "data/ports.yml", "    port: 995\n", "    port: 99999\n",
-            r"^ERROR\s+-\s+data/ports\.yml:35: mail\[pop3\]\.port: 99999, expected a whole number from 1 to 65535$",
+            rf"^ERROR\s+-\s+data/ports\.yml:{POP3_PORT}: mail\[pop3\]\.port: 99999, expected a whole number from 1 to 65535$",
         ),
         (
             "data/ports.yml", "    port: 993\n", "    port: 993.0\n",
-            r"^ERROR\s+-\s+data/ports\.yml:24: mail\[imap\]\.port: 993\.0 is a decimal number, expected a whole number "
+            rf"^ERROR\s+-\s+data/ports\.yml:{IMAP_PORT}: mail\[imap\]\.port: 993\.0 is a decimal number, expected a whole number "
             r"from 1 to 65535$",
         ),
         (

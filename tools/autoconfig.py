@@ -66,7 +66,15 @@ def main(argv: list[str] | None = None) -> int:
         print(f"autoconfig: {error}", file=sys.stderr)
         return 1
     if args.out is None:
-        sys.stdout.buffer.write(xml)
+        try:
+            sys.stdout.buffer.write(xml)
+            sys.stdout.buffer.flush()
+        except BrokenPipeError:  # `| head -1`: the reader has what it wanted
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error when Python exits
+            return 0
+        except OSError as error:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            fail(f"cannot write to standard output ({error.strerror}), expected room on the disk or a reader")
         return 0
     target = args.out / mailfiles.AUTOCONFIG
     if args.out.exists() and not args.out.is_dir():
@@ -85,4 +93,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:
+        print("autoconfig: interrupted, nothing written", file=sys.stderr)
+        sys.exit(130)

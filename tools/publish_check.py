@@ -32,8 +32,13 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     import os
 
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    today = args.date or (datetime.fromtimestamp(int(epoch), timezone.utc).date() if epoch else date.today())
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    try:
+        today = args.date or (datetime.fromtimestamp(int(epoch), timezone.utc).date() if epoch else date.today())
+    except (ValueError, OverflowError, OSError):
+        print(f"publish: refused: SOURCE_DATE_EPOCH={epoch!r} is not a number of seconds, expected e.g. 1764460800",
+              file=sys.stderr)
+        return 2
     try:
         found = problems(ROOT, today, dated=not args.undated, versioned=not args.unversioned)
     except datafile.DataError as error:

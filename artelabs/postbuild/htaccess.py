@@ -5,17 +5,24 @@ tools/postbuild.py on any built site. Rendered from overrides/htaccess/.htaccess
 security headers, caching, compression, MIME types and one 404 page per language.
 
 Its Content-Security-Policy allows nothing outside the site's own origin and no
-inline script but those the pages hold, by their sha256 hash. The pages are
-parsed as a browser does (html.parser), not searched with patterns: a script's
-hash is computed from its exact text, whatever its attributes hold. What the
-policy would block stops the build instead: an inline event handler (`onclick=`),
-a `style=` attribute, a `javascript:` link.
+inline script but those the project's templates write (Material's and overrides/),
+by their sha256 hash. The pages are parsed as a browser does (html.parser), not
+searched with patterns: a script's hash is computed from its exact text. A script
+is allowed only when its text has the shape of a template's script, the template's
+{{ … }} filled with a plain value (no quote, bracket, semicolon or backslash): a
+script that reached a page any other way stops the build with the page and line,
+and is never hashed into the policy. What the policy would block stops the build
+too: an inline event handler (`onclick=`), a `style=` attribute, a `javascript:`,
+`vbscript:` or `data:` link.
 """
 
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
+import importlib.util
+import re
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -33,7 +40,7 @@ class PolicyError(ValueError):
 
 
 def write_htaccess(site: Site) -> Path:
-    scripts, styles = inline_hashes(site.folder)
+    scripts, styles = inline_hashes(site.folder, template_scripts(site.root / "overrides"))
     text = site.templates().get_template(TEMPLATE).render(
         script_sources=" ".join(scripts),
         style_sources="".join(f" {source}" for source in styles),
@@ -45,17 +52,50 @@ def write_htaccess(site: Site) -> Path:
     return path
 
 
-def inline_hashes(folder: Path) -> tuple[list[str], list[str]]:
-    """CSP sources ('sha256-...') of every distinct inline script and style of the site's pages."""
+def inline_hashes(folder: Path, allowed: tuple[re.Pattern[str], ...] | None = None) -> tuple[list[str], list[str]]:
+    """CSP sources ('sha256-...') of every distinct inline script and style of the site's pages; with
+    `allowed` (template_scripts()), a script of any other shape stops the build instead."""
     scripts: set[str] = set()
     styles: set[str] = set()
     for page in sorted(folder.rglob("*.html")):
         parser = _Page(page.relative_to(folder).as_posix())
         parser.feed(page.read_text(encoding="utf-8"))
         parser.close()
-        scripts.update(csp_hash(text) for text in parser.scripts if text.strip())
+        for line, text in zip(parser.lines, parser.scripts):
+            if not text.strip():
+                continue
+            if allowed is not None and not any(pattern.fullmatch(text) for pattern in allowed):
+                raise PolicyError(
+                    f"{parser.name}:{line}: an inline script that no template of the site writes ({text.strip()[:40]!r}), "
+                    "expected none: a page or a data value never holds a script"
+                )
+            scripts.add(csp_hash(text))
         styles.update(csp_hash(text) for text in parser.styles)
     return sorted(scripts), sorted(styles)
+
+
+SCRIPT = re.compile(r"<script(?P<attrs>[^>]*)>(?P<body>.*?)</script>", re.S | re.I)
+JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
+FILLED = r"[^\"'`<>;\\]*"  # what a template's {{ … }} may hold in an allowed script: a plain value
+
+
+@functools.cache
+def template_scripts(overrides: Path) -> tuple[re.Pattern[str], ...]:
+    """The inline JavaScript of the theme's templates (Material's) and of overrides/, as patterns."""
+    spec = importlib.util.find_spec("material")
+    folders = [overrides]
+    if spec is not None and spec.origin:
+        folders.append(Path(spec.origin).parent / "templates")
+    patterns = []
+    for folder in folders:
+        for template in sorted(folder.rglob("*.html")):
+            for match in SCRIPT.finditer(template.read_text(encoding="utf-8")):
+                kind = re.search(r"\btype\s*=\s*[\"']?([\w/+-]*)", match["attrs"])
+                if re.search(r"\bsrc\s*=", match["attrs"]) or (kind and kind.group(1).lower() not in JAVASCRIPT_TYPES):
+                    continue
+                parts = JINJA.split(match["body"])
+                patterns.append(re.compile(FILLED.join(re.escape(part) for part in parts), re.S))
+    return tuple(patterns)
 
 
 def csp_hash(text: str) -> str:
@@ -77,6 +117,7 @@ class _Page(HTMLParser):
         super().__init__(convert_charrefs=False)
         self.name = name
         self.scripts: list[str] = []
+        self.lines: list[int] = []  # the line of each script
         self.styles: list[str] = []
         self._inside: list[str] | None = None
 
@@ -88,15 +129,18 @@ class _Page(HTMLParser):
                     f"{self.name}:{self.getpos()[0]}: <{tag}> has an inline '{name}=' attribute, expected none: the "
                     "Content-Security-Policy blocks it (use a class in a stylesheet or a script file)"
                 )
-            if name in ("href", "src", "action", "formaction") and value and _is_javascript(value):
+            if name in ("href", "src", "action", "formaction", "data", "srcdoc") and value and _is_script_url(value):
                 raise PolicyError(
-                    f"{self.name}:{self.getpos()[0]}: <{tag} {name}=\"{value[:40]}\">: a javascript: link, expected a "
-                    "page address (the Content-Security-Policy blocks it; use a script file)"
+                    f"{self.name}:{self.getpos()[0]}: <{tag} {name}=\"{value[:40]}\">: a {_scheme(value)}: link, expected "
+                    "a page address (the Content-Security-Policy blocks it; use a script file)"
                 )
+            if tag in ("iframe", "object", "embed", "frame", "applet"):
+                raise PolicyError(f"{self.name}:{self.getpos()[0]}: <{tag}>, expected none: the site embeds nothing")
         kind = dict(attrs).get("type") or ""
         if tag == "script" and "src" not in names and kind.strip().lower() in JAVASCRIPT_TYPES:
             self._inside = self.scripts
             self.scripts.append("")
+            self.lines.append(self.getpos()[0])
         elif tag == "style":
             self._inside = self.styles
             self.styles.append("")
@@ -118,6 +162,13 @@ class _Page(HTMLParser):
         self.handle_data(f"&#{name};")
 
 
-def _is_javascript(url: str) -> bool:
+SCRIPT_SCHEMES = ("javascript", "vbscript", "data")
+
+
+def _scheme(url: str) -> str:
     cleaned = "".join(char for char in url if char > " ").lower()  # browsers ignore spaces and controls in a scheme
-    return cleaned.startswith("javascript:")
+    return cleaned.partition(":")[0] if ":" in cleaned else ""
+
+
+def _is_script_url(url: str) -> bool:
+    return _scheme(url) in SCRIPT_SCHEMES

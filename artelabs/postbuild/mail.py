@@ -171,6 +171,8 @@ def domain_name(value: str) -> str:
         raise ValueError("give the domain after the @, not an email address")
     if any(char in value for char in "/?#:"):
         raise ValueError("remove the path, port or query, keep the name only")
+    # Dots as some phones and keyboards type them (ideographic, full-width, half-width): dots (UTS 46).
+    value = value.strip().translate({0x3002: ".", 0xFF0E: ".", 0xFF61: "."})
     name = value[:-1] if value.endswith(".") else value
     if not name or "." not in name:
         raise ValueError("a domain name has at least one dot, as in example.ch")
