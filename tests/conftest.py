@@ -26,7 +26,7 @@ LANGUAGES = ("en", "fr")
 PAGES = (
     "", "mail/setup/", "mail/passwords/", "mail/ports/", "mail/errors/", "mail/security/", "mail/limits/",
     "mail/sync/",
-    "mail/domain/", "privacy/", "terms/", "status/", "contact/",
+    "mail/domain/", "mail/mailbox/", "mail/moving/", "privacy/", "terms/", "status/", "contact/",
 )
 # Every version of the terms and privacy pages, each at its own address for good (tests/versions.txt).
 VERSION_PAGES = ("terms/versions/2.0/", "terms/versions/3.0/", "privacy/versions/2.0/", "privacy/versions/3.0/")
