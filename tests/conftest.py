@@ -27,7 +27,7 @@ LANGUAGES = ("en", "fr")
 PAGES = (
     "", "mail/setup/", "mail/passwords/", "mail/ports/", "mail/errors/", "mail/security/", "mail/limits/",
     "mail/sync/",
-    "mail/domain/", "privacy/", "terms/", "dpa/", "status/", "contact/",
+    "mail/domain/", "mail/mailbox/", "mail/moving/", "privacy/", "terms/", "dpa/", "status/", "contact/",
 )
 # Every version of the terms, privacy and data processing agreement pages, each at its own address for good
 # (data/published-versions.txt).
