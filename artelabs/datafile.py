@@ -320,7 +320,7 @@ def load_more(root: Path, languages: tuple[str, ...] = LANGUAGES) -> dict[str, A
     for key, name in MORE.items():
         document = Document(root / name, name)
         _check_text(document, document.data, ())
-        {"company": _check_company, "sources": _check_sources, "versions": _check_versions}[key](document, languages)
+        {"company": _check_company, "sources": check_sources, "versions": _check_versions}[key](document, languages)
         more[key] = document.data
     return more
 
@@ -370,7 +370,10 @@ def _check_company(document: Document, languages: tuple[str, ...]) -> None:
 SOURCE_KEYS = {"title", "url", "checked", "updated", "fingerprint"}
 
 
-def _check_sources(document: Document, languages: tuple[str, ...]) -> None:
+def check_sources(document: Document, languages: tuple[str, ...] = LANGUAGES, *, local: bool = False) -> None:
+    """data/sources.yml: every address https://. `local`: a file of the same format for tests
+    (tools/sources-check --sources FILE) may also point at http://127.0.0.1:PORT/."""
+    address = r"(https://[A-Za-z0-9.-]+|http://127\.0\.0\.1:\d{1,5})(/\S*)?\Z" if local else r"https://[A-Za-z0-9.-]+(/\S*)?\Z"
     for page, entries in document.data.items():
         if not isinstance(entries, list) or not entries:
             raise DataError(f"{document.where((page,))}: {found(entries)}, expected a list of sources")
@@ -382,7 +385,7 @@ def _check_sources(document: Document, languages: tuple[str, ...]) -> None:
             urls = entry["url"].values() if isinstance(entry["url"], dict) else [entry["url"]]
             _localized(document, entry["url"], (*path, "url"), languages)
             for url in urls:
-                if not re.match(r"https://[A-Za-z0-9.-]+(/\S*)?\Z", url):
+                if not isinstance(url, str) or not re.match(address, url):
                     raise DataError(f"{document.where((*path, 'url'))}: {url!r}, expected {EXPECTED['https_url']}")
             _date(document, entry["checked"], (*path, "checked"))
             if "updated" in entry:
