@@ -390,6 +390,11 @@ def test_printed_page_is_the_text_with_its_address_and_date(visit: Any, site_sta
     assert foot.inner_text().strip() == f"{SITE_URL}fr/mail/setup/" + (f" · {date}" if date else "")
     # It comes after the text, at the foot of the document.
     assert foot.evaluate("e => !!(document.querySelector('article').compareDocumentPosition(e) & Node.DOCUMENT_POSITION_FOLLOWING)")
+    # Printed from the dark palette, the text is still dark on the white paper (the title is a muted colour).
+    v.page.evaluate("document.body.setAttribute('data-md-color-scheme', 'slate')")
+    for selector in ("article h1", "article p", ".mdx-sources__checked"):
+        color = v.page.locator(selector).first.evaluate("e => getComputedStyle(e).color")
+        assert re.fullmatch(r"rgba?\(0, 0, 0(, [\d.]+)?\)", color), f"{selector} printed in {color}"
 
 
 # -----------------------------------------------------------------------------
