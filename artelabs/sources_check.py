@@ -270,9 +270,9 @@ def accept_edits(document: datafile.Document, source: Source, values: dict[str, 
     offset = lambda mark: starts[mark.line] + mark.column
     edits: list[tuple[int, int, str]] = []
     for page, index, node in source.entries:
-        if node.flow_style:
-            raise datafile.DataError(f"{document.name}:{node.start_mark.line + 1}: {page}[{index}]: write this entry one key a line, so that --accept can edit it")
         keys = {key.value: (key, value) for key, value in node.value}
+        if node.flow_style or "checked" not in keys:  # {title: …, url: …} on one line, or keys merged from elsewhere
+            raise datafile.DataError(f"{document.name}:{node.start_mark.line + 1}: {page}[{index}]: write this entry one key a line, so that --accept can edit it")
         indent = keys["checked"][0].start_mark.column
         after = keys["updated"][1] if "updated" in keys else keys["checked"][1]
         at = starts[after.end_mark.line + 1] if after.end_mark.line + 1 < len(starts) else len(document.text)

@@ -245,6 +245,24 @@ def test_accept_records_fingerprint_and_dates_and_keeps_the_comments(served: str
     assert run("--sources", sources, "--json").stdout.count('"status": "unchanged"') == 3  # same, dated, new
 
 
+def test_accept_replaces_values_where_they_stand_and_refuses_a_one_line_entry(tmp_path: Path) -> None:
+    path = tmp_path / "sources.yml"
+    path.write_text(
+        "a:\n  - title: T\n    url: https://x.example/a\n    checked: \"2026-01-02\"  # quoted\n"
+        "    updated: 2025-12-31\n    fingerprint: sha256:" + "0" * 64 + "\n"
+        "b:\n  - {title: U, url: https://x.example/b, checked: 2026-01-02}\n",
+        encoding="utf-8",
+    )
+    document, sources = sc.read_sources(path, "s.yml", local=False)
+    values = {"checked": "2026-12-02", "updated": "2026-06-16", "fingerprint": "sha256:" + "1" * 64}
+    text = document.text
+    for start, end, replacement in sorted(sc.accept_edits(document, sources[0], values), reverse=True):
+        text = text[:start] + replacement + text[end:]
+    assert text.splitlines()[3:6] == ["    checked: 2026-12-02  # quoted", "    updated: 2026-06-16", "    fingerprint: sha256:" + "1" * 64]
+    with pytest.raises(datafile.DataError, match=r"^s.yml:8: b\[0\]: write this entry one key a line"):
+        sc.accept_edits(document, sources[1], values)
+
+
 def test_accept_refuses_an_address_not_in_the_file_and_a_source_gone(served: str, tmp_path: Path) -> None:
     sources = write_sources(tmp_path, served, ("same", "gone"))
     before = sources.read_text(encoding="utf-8")
