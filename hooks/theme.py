@@ -5,6 +5,7 @@
     {{ artelabs.lang }}, {{ artelabs.root }}   the language, and its root's URL path ("/", "/fr/")
     {{ artelabs.version_pdf(page.url) }}   on a version's page, its own PDF, else none
     {{ artelabs.anchor_aliases }}      {page path: {old id: new id}} (data/anchor-aliases.yml)
+    {{ artelabs.date }}                the build's date, 2026-12-01 (SOURCE_DATE_EPOCH), or none: undated
 
 And the pages' Markdown tables in the theme's wrapper, written in the HTML (artelabs/tablewrap.py).
 """
@@ -32,6 +33,7 @@ class Words:
     pdf: str | None
     strings: Any
     anchor_aliases: dict[str, dict[str, str]]
+    date = property(lambda self: core.build_date().date().isoformat() if core.build_date() else None)
 
     def t(self, key: str) -> Markup:
         """Escaped for HTML (MkDocs's templates do not escape what they print): a word is text, never markup."""

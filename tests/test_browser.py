@@ -10,6 +10,7 @@ import functools
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -361,6 +362,39 @@ def test_link_to_a_content_tab_selects_it(visit: Any, lang: str) -> None:
     index = tabbed.locator("> input").evaluate_all("inputs => inputs.findIndex(i => i.id === 'clients-thunderbird')")
     panel = tabbed.locator("> .tabbed-content > .tabbed-block").nth(index)
     assert panel.is_visible()
+
+
+# -----------------------------------------------------------------------------
+# 6b. Printing one page for a customer: the browser's print
+# -----------------------------------------------------------------------------
+
+
+def test_printed_page_is_the_text_with_its_address_and_date(visit: Any, site_stamp: dict[str, str]) -> None:
+    # A narrow window, where the port tables are stacked blocks on screen; printed, they are tables.
+    v = visit("/fr/mail/setup/", fresh=True, viewport={"width": 560, "height": 800})
+    shown = "els => els.filter(e => e.checkVisibility()).length"
+    displays = "els => [...new Set(els.map(e => getComputedStyle(e).display))]"
+    assert v.page.locator(".mdx-ports__table").evaluate_all(displays) == ["block"]
+    assert v.page.locator(".mdx-print").evaluate_all(shown) == 0  # on screen: not there
+    v.page.emulate_media(media="print")
+    for selector in (".mdx-copy", ".headerlink", "header.md-header", ".md-sidebar", ".md-footer", ".mdx-pdf-link", ".md-search"):
+        assert v.page.locator(selector).count() > 0, selector
+        assert v.page.locator(selector).evaluate_all(shown) == 0, f"{selector} is printed"
+    assert v.page.locator(".mdx-ports__table").count() >= 3
+    assert v.page.locator(".mdx-ports__table").evaluate_all(displays) == ["table"]
+    assert v.page.locator(".mdx-ports__table thead").evaluate_all(displays) == ["table-header-group"]
+    foot = v.page.locator(".mdx-print")
+    assert foot.count() == 1 and foot.is_visible()
+    epoch = site_stamp["SOURCE_DATE_EPOCH"]
+    date = datetime.fromtimestamp(int(epoch), timezone.utc).date().isoformat() if epoch else None
+    assert foot.inner_text().strip() == f"{SITE_URL}fr/mail/setup/" + (f" · {date}" if date else "")
+    # It comes after the text, at the foot of the document.
+    assert foot.evaluate("e => !!(document.querySelector('article').compareDocumentPosition(e) & Node.DOCUMENT_POSITION_FOLLOWING)")
+    # Printed from the dark palette, the text is still dark on the white paper (the title is a muted colour).
+    v.page.evaluate("document.body.setAttribute('data-md-color-scheme', 'slate')")
+    for selector in ("article h1", "article p", ".mdx-sources__checked"):
+        color = v.page.locator(selector).first.evaluate("e => getComputedStyle(e).color")
+        assert re.fullmatch(r"rgba?\(0, 0, 0(, [\d.]+)?\)", color), f"{selector} printed in {color}"
 
 
 # -----------------------------------------------------------------------------

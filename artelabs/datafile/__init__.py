@@ -74,6 +74,18 @@ def load_more(root: Path, languages: tuple[str, ...] = LANGUAGES, *, latest: dat
     return {key: load(root / "data" / f"{stem}.yml", name=f"data/{stem}.yml", context=context) for key, stem in MORE.items()}
 
 
+def check_sources(document: Document, schema_file: Path | None = None, *, local: bool = False) -> None:
+    """A file of data/sources.yml's format (tools/sources-check --sources FILE): with `local`, its addresses may
+    also be http://127.0.0.1:PORT/… (the tests' pages); data/sources.yml itself is always https. The schema:
+    data/schemas/sources.schema.json of this package's own project unless given."""
+    schema_file = schema_file or Path(__file__).resolve().parents[2] / "data" / "schemas" / "sources.schema.json"
+    described = json.loads(schema_file.read_text(encoding="utf-8"))
+    if local:
+        described["$defs"]["https_url"] = {"type": "string", "pattern": r"^(https://[A-Za-z0-9.-]+|http://127\.0\.0\.1:[0-9]{1,5})(/\S*)?$"}
+    schema_check.check(document, described)
+    rules.sources(document, {"latest": date.max})
+
+
 def load_registry(path: Path) -> list[str]:
     """data/anchors.txt: every published /page/#id, one per line, in that form (a merge conflict's <<<<<<< is refused)."""
     name = "data/anchors.txt"
