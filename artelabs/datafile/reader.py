@@ -41,6 +41,8 @@ CONVERTED = (
     (re.compile(r"[-+]?(?:[0-9][0-9_]*)?\.?[0-9_]*[eE][-+]?[0-9]+\Z"), "is a number with an exponent (1e3 is 1000.0)",
      "the number written out, or the value in quotes"),
     (re.compile(r"[-+]?\.(?:inf|Inf|INF)\Z|\.(?:nan|NaN|NAN)\Z"), "is infinity or not-a-number", "a number, or the value in quotes"),
+    (re.compile(r"[-+]?[0-9][0-9_]*_[0-9_]*(?:\.[0-9_]*)?\Z"), "is a number with an underscore (YAML may read 1_000 as 1000)",
+     "the number without it, or the value in quotes"),
 )
 
 
@@ -170,7 +172,7 @@ def _check_node(node: yaml.Node, name: str, depth: int = 0) -> None:
 
 
 def _check_scalar(node: yaml.ScalarNode, name: str) -> None:
-    if node.style is not None or node.tag not in ("tag:yaml.org,2002:str", "tag:yaml.org,2002:int",
+    if node.style or node.tag not in ("tag:yaml.org,2002:str", "tag:yaml.org,2002:int",  # plain: style None or ""
                                                   "tag:yaml.org,2002:float", "tag:yaml.org,2002:null",
                                                   "tag:yaml.org,2002:bool"):
         return  # quoted or block text: text as typed
