@@ -1,0 +1,180 @@
+"""Mistakes found by generation, not only by list (Hypothesis).
+
+Each test mutates what staff edit by hand (a value of a data file, a page's front matter, a UI word, a
+company detail) with what a hurried editor or a paste brings: other types, quotes, angle brackets,
+control and Unicode characters, leading zeros, exponents, YAML anchors, missing and duplicated keys,
+huge values. Whatever is generated, the result is one of two:
+
+- refused with one line that names the file and line (never a traceback, never a hang);
+- accepted, and then published exactly as typed: the data equals what YAML 1.2 reads (ruamel.yaml, a
+  second, independent reader), and the HTML shows the text as text, escaped, with no element added.
+
+What generation found is kept as regular tests in tests/test_values_as_typed.py. No example database is
+written (`database=None`): the same seed gives the same examples, and nothing is left in the checkout.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import re
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+from ruamel.yaml import YAML
+
+from conftest import ROOT
+from artelabs import datafile, markers, pages
+
+SETTINGS = settings(max_examples=120, deadline=None, database=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+PORTS = (ROOT / "data" / "ports.yml").read_text(encoding="utf-8")
+# Every "key: value" line of data/ports.yml whose value is a plain scalar on the same line.
+VALUE_LINES = [
+    (number, match) for number, line in enumerate(PORTS.splitlines(), start=1)
+    if (match := re.match(r"^(?P<indent>\s+(?:- )?)(?P<key>[a-z_]+): (?P<value>[^{\[#\s][^#]*?)\s*$", line))
+]
+
+plain_numbers = st.one_of(
+    st.integers(min_value=-10, max_value=70000).map(str),
+    st.integers(min_value=0, max_value=99999).map(lambda n: "0" + str(n)),  # leading zeros
+    st.floats(allow_nan=False, allow_infinity=False, width=32).map(lambda f: f"{f:.3g}"),  # 1e+03, 993.0
+    st.sampled_from(["0x3e1", "0o17", "0b101", "1_000", ".inf", "-.inf", ".nan", "1:30", "12:00:00"]),
+)
+plain_words = st.sampled_from(["yes", "no", "on", "off", "y", "n", "true", "False", "null", "~", "NULL", "Norway",
+                               "2026-12-02", "2026-02-30", "mail.infomaniak.com", "ssl-tls", "starttls"])
+hostile_text = st.text(
+    alphabet=st.one_of(st.characters(codec="utf-8"), st.sampled_from(list("\"'<>&{}[]:#*!|>%@`\\ \t\n\r\u2028\u00a0\ufeff"))),
+    max_size=40,
+)
+
+
+def quoted(text: str) -> str:
+    """text as a YAML double-quoted scalar, escaped so that YAML reads back exactly text."""
+    return '"' + "".join(
+        c if c.isprintable() and c not in '"\\' else {"\"": "\\\"", "\\": "\\\\", "\n": "\\n", "\t": "\\t"}.get(c, f"\\U{ord(c):08x}")
+        for c in text
+    ) + '"'
+
+
+values = st.one_of(
+    plain_numbers,
+    plain_words,
+    hostile_text.map(quoted),
+    hostile_text.filter(lambda t: t and "\n" not in t and "\r" not in t),  # typed plainly, whatever it holds
+    st.sampled_from(["&anchor 993", "*anchor", "<<: *x", "!!python/object:os.system", "!!binary aGk=", "[993]", "{}", ""]),
+    st.integers(min_value=1, max_value=3).map(lambda n: "x" * (10_000 * n)),
+)
+
+
+def yaml12(text: str):
+    """What YAML 1.2 reads (ruamel.yaml, safe): the reference for 'as typed'. Dates are kept as written."""
+    reader = YAML(typ="safe", pure=True)
+    reader.version = (1, 2)
+    # Dates as written: this site checks them as text (a day that does not exist is refused, not a crash).
+    reader.constructor.add_constructor("tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node))
+    data = reader.load(io.StringIO(text))
+
+    def plain(value):
+        if isinstance(value, dict):
+            return {str(k): plain(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [plain(v) for v in value]
+        if isinstance(value, (datetime.date, datetime.datetime)):
+            return value.isoformat()
+        return value
+
+    return plain(data)
+
+
+def refused_in_one_line(error: datafile.DataError, name: str) -> None:
+    message = str(error)
+    assert "\n" not in message and "Traceback" not in message, message
+    assert re.match(rf"{re.escape(name)}(:\d+)?: \S", message), message
+
+
+@SETTINGS
+@given(line=st.sampled_from(VALUE_LINES), value=values)
+@example(line=next(v for v in VALUE_LINES if v[1]["key"] == "port"), value="0465")
+@example(line=next(v for v in VALUE_LINES if v[1]["key"] == "port"), value="1e3")
+@example(line=next(v for v in VALUE_LINES if v[1]["key"] == "host"), value='"mail.infomaniak.com\\n"')
+def test_a_changed_value_of_the_data_file_is_read_as_typed_or_refused_in_one_line(tmp_path_factory, line, value) -> None:
+    number, match = line
+    lines = PORTS.splitlines()
+    lines[number - 1] = f"{match['indent']}{match['key']}: {value}"
+    text = "\n".join(lines) + "\n"
+    path = tmp_path_factory.mktemp("ports") / "ports.yml"
+    path.write_text(text, encoding="utf-8")
+    try:
+        data = datafile.load(path, name="data/ports.yml", schema=ROOT / "data" / "schemas" / "ports.schema.json")
+    except datafile.DataError as error:
+        refused_in_one_line(error, "data/ports.yml")
+        return
+    assert data == yaml12(text), "accepted, but not what YAML 1.2 reads: a value changed on its way"
+
+
+@SETTINGS
+@given(key=st.sampled_from(["legal_name", "address", "phone", "hours"]), value=values, status=st.sampled_from(
+    ["confirmed", "unconfirmed", "Confirmed", "yes", ""]))
+def test_a_company_detail_is_read_as_typed_and_shown_as_text_or_refused(tmp_path_factory, key, value, status) -> None:
+    company = (ROOT / "data" / "company.yml").read_text(encoding="utf-8")
+    written = re.sub(rf"^{key}: .*$", lambda _: f"{key}: {{value: {value}, status: {status}}}", company, count=1, flags=re.M)
+    folder = tmp_path_factory.mktemp("company")
+    (folder / "schemas").mkdir()
+    (folder / "schemas" / "company.schema.json").write_bytes((ROOT / "data" / "schemas" / "company.schema.json").read_bytes())
+    path = folder / "company.yml"
+    path.write_text(written, encoding="utf-8")
+    try:
+        data = datafile.load(path, name="data/company.yml")
+    except datafile.DataError as error:
+        refused_in_one_line(error, "data/company.yml")
+        return
+    assert data == yaml12(written)
+    renderer = markers.standalone_renderer(ROOT, "en")
+    renderer.more = {**renderer.more, "company": data}
+    shown = BeautifulSoup(renderer.render(f"company:{key}", alone=False), "html.parser")
+    entry = data[key]
+    typed = entry["value"]["en"] if isinstance(entry["value"], dict) else entry["value"]
+    if typed:
+        assert shown.get_text().startswith(str(typed)), (typed, str(shown))
+    assert all(tag.name == "span" for tag in shown.find_all(True)), f"markup from a value: {shown}"
+
+
+@SETTINGS
+@given(description=hostile_text.filter(lambda t: t.strip()), body=st.lists(hostile_text, max_size=4))
+@example(description='Say "hi" <script>alert(1)</script>', body=["<img src=x onerror=alert(1)>"])
+def test_a_page_is_checked_in_one_line_whatever_it_holds(description: str, body: list[str]) -> None:
+    page = f"---\ndescription: {quoted(description)}\n---\n\n# Title {{ #title }}\n\n" + "\n\n".join(body) + "\n"
+    problem = pages.check(page)
+    if problem is not None:
+        line, message = problem
+        assert isinstance(line, int) and line >= 1 and "\n" not in message
+    for text in body:
+        if re.search(r"<\s*script|\son\w+\s*=|javascript\s*:", text, re.I) and pages.unsafe(text) is None:
+            assert False, f"accepted a line that runs code: {text!r}"
+
+
+@SETTINGS
+@given(word=hostile_text.filter(lambda t: t.strip() == t and t and not any(c in t for c in "\n\r\u2028\u2029\x85")))
+def test_a_ui_word_reaches_the_templates_as_text(word: str) -> None:
+    from hooks_theme import Words  # noqa: PLC0415 (hooks/theme.py, loaded by path as MkDocs loads it)
+
+    words = Words("en", "/", None, lambda key, lang: word, {})
+    shown = BeautifulSoup(f"<p title=\"{words.t('x')}\">{words.t('x')}</p>", "html.parser")
+    assert shown.p["title"] == word and shown.p.get_text() == word and not shown.p.find_all(True)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _hooks_theme():
+    """hooks/theme.py as a module named hooks_theme (MkDocs loads hooks by path, not as a package)."""
+    import importlib.util
+    import sys
+
+    spec = importlib.util.spec_from_file_location("hooks_theme", ROOT / "hooks" / "theme.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["hooks_theme"] = module
+    spec.loader.exec_module(module)
+    yield
+    sys.modules.pop("hooks_theme", None)
