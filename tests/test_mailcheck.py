@@ -1,0 +1,449 @@
+"""tools/mailcheck.py (issue 21), run as staff run it: `python tools/mailcheck.py servers|domain …`.
+
+No test reaches the internet: the mail servers and the DNS are local stand-ins (tests/mailstandins.py)
+started for this module and stopped at its end; every run passes --connect for each host and port and
+--resolver for the DNS. The hosts, ports, MX, SPF include and DNS names come from data/ports.yml, as in
+the command. The runs are started together, in parallel (`runs`), each test then reads its own.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pty
+import select
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from artelabs import datafile
+from artelabs.mailcheck import domain as domaincheck
+from artelabs.mailcheck import read_site, servers as servercheck
+from conftest import ROOT
+from mailstandins import DnsServer, LineServer, SilentUdp, SmtpServer, Standins, certificates, free_port
+
+COMMAND = [sys.executable, str(ROOT / "tools" / "mailcheck.py")]
+DATA = datafile.load(ROOT / "data" / "ports.yml", name="data/ports.yml", schema=ROOT / "data" / "ports.schema.json")
+SITE_URL = read_site(ROOT).site_url
+DNS = {entry["id"]: entry for entry in DATA["dns"]}
+MX = DNS["mx"]["value"]
+SPF = DNS["spf"]["value"]                      # v=spf1 include:spf.infomaniak.ch -all
+INCLUDE = DATA["provider"]["spf"]              # include:spf.infomaniak.ch
+PROVIDER_SPF = INCLUDE.split(":", 1)[1]        # spf.infomaniak.ch
+DMARC = DNS["dmarc"]["name"]                   # _dmarc
+ENTRIES = servercheck.entries(DATA)
+HOSTS = {entry.host for entry in ENTRIES}
+KEY = "v=DKIM1; k=rsa; p=MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAtest"
+SELECTOR = "sel1"
+
+
+def spf(*terms: str) -> str:
+    return " ".join(("v=spf1", *terms))
+
+
+def zone(domain: str, *, mx: list[str] | None = None, spf_records: list[str] | None = None, dkim: bool = True,
+         dmarc: str | None = "v=DMARC1; p=reject; rua=mailto:dmarc@example.net", extra: list[tuple[str, Any]] = ()) -> dict:
+    records: list[tuple[str, Any]] = [("MX", (10, host)) for host in ([MX] if mx is None else mx)]
+    records += [("TXT", text) for text in ([SPF] if spf_records is None else spf_records)]
+    out = {domain: records + list(extra)}
+    if dkim:
+        out[f"{SELECTOR}._domainkey.{domain}"] = [("TXT", KEY)]
+    if dmarc:
+        out[f"{DMARC}.{domain}"] = [("TXT", dmarc)]
+    return out
+
+
+LONG = "site-verification=" + "x" * 700  # with it, the TXT answer is over 512 bytes: truncated on UDP, asked again over TCP
+ZONES: dict[str, list] = {
+    PROVIDER_SPF: [("TXT", spf("ip4:192.0.2.0/24", "a:smtp.example.net", "-all"))],  # 1 look-up of its own
+    **zone("good.ch"),
+    **zone("xn--mnchen-3ya.ch"),
+    **zone("softfail.ch", spf_records=[spf(INCLUDE, "~all")], dmarc="v=DMARC1; p=quarantine"),
+    **zone("wrongmx.ch", mx=["mx.elsewhere.example.net"]),
+    **zone("extramx.ch", mx=[MX, "mx.elsewhere.example.net"]),
+    **zone("nomx.ch", mx=[]),
+    **zone("noinclude.ch", spf_records=[spf("mx", "-all")]),
+    **zone("neutral.ch", spf_records=[spf(INCLUDE, "?all")]),
+    **zone("plusall.ch", spf_records=[spf(INCLUDE, "+all")]),
+    **zone("twospf.ch", spf_records=[SPF, spf("include:mailer.example.net", "~all")]),
+    **zone("manylookups.ch", spf_records=[spf(INCLUDE, "include:one.lookups.example.net", "include:two.lookups.example.net", "-all")],
+           extra=[("TXT", LONG)]),
+    "one.lookups.example.net": [("TXT", spf("a", "mx", "ptr", "exists:%{i}.x.example.net", "a:b.example.net", "-all"))],  # 5
+    "two.lookups.example.net": [("TXT", spf("mx:c.example.net", "a:d.example.net", "include:three.lookups.example.net", "-all"))],  # 3
+    "three.lookups.example.net": [("TXT", spf("a", "-all"))],  # 1
+    **zone("nodkim.ch", dkim=False),
+    **zone("nodmarc.ch", dmarc=None),
+    **zone("dmarcnone.ch", dmarc="v=DMARC1; p=none; rua=mailto:dmarc@example.net"),
+}
+
+
+# -----------------------------------------------------------------------------
+# The stand-ins and the runs
+# -----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def standins(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    (host,) = HOSTS  # the data file gives one mail host; a second would need its own certificates here
+    made = Standins()
+    cert = certificates(host, tmp_path_factory.mktemp("mailcheck"))
+    auth_imap, auth_pop3 = ["AUTH=PLAIN", "AUTH=LOGIN"], ["USER", "SASL PLAIN LOGIN"]
+    try:
+        ports = {
+            # as the pages promise
+            "IMAP ssl-tls": made.add(LineServer("IMAP", tls=cert["good"], implicit=True, after=auth_imap)),
+            "IMAP starttls": made.add(LineServer("IMAP", tls=cert["good"], before=["STARTTLS", "LOGINDISABLED"], after=auth_imap)),
+            "POP3 ssl-tls": made.add(LineServer("POP3", tls=cert["good"], implicit=True, after=auth_pop3)),
+            "POP3 starttls": made.add(LineServer("POP3", tls=cert["good"], before=["STLS"], after=auth_pop3)),
+            "SMTP ssl-tls": made.add(SmtpServer(implicit=cert["good"])),
+            "SMTP starttls": made.add(SmtpServer(starttls=cert["good"])),
+            # each mistake
+            "wrong-name": made.add(LineServer("IMAP", tls=cert["wrong-name"], implicit=True, after=auth_imap)),
+            "expiring": made.add(SmtpServer(implicit=cert["expiring"])),
+            "smtp-clear-auth": made.add(SmtpServer()),
+            "imap-clear-auth": made.add(LineServer("IMAP", tls=cert["good"], before=["STARTTLS", "AUTH=PLAIN"], after=auth_imap)),
+            "pop3-no-auth": made.add(LineServer("POP3", tls=cert["good"], implicit=True, after=["USER"])),
+            "pop3-no-tls": made.add(LineServer("POP3", after=auth_pop3, before=auth_pop3)),
+            "silent": made.add(LineServer("IMAP", silent=True)),
+            "silent-2": made.add(LineServer("IMAP", silent=True)),
+        }
+        dns = made.add(DnsServer(ZONES))
+        silent_dns = made.add(SilentUdp())
+        yield {"ports": {name: server.port for name, server in ports.items()}, "servers": ports, "ca": cert["ca"],
+               "dns": dns, "resolver": f"127.0.0.1:{dns.port}", "silent_dns": f"127.0.0.1:{silent_dns.port}"}
+    finally:
+        made.close()
+
+
+def server_args(standins: dict[str, Any], replace: dict[str, str] | None = None, *, timeout: str = "3") -> list[str]:
+    """`servers` with every published host and port sent to a stand-in (a mistake's instead of the good one)."""
+    ports = {**standins["ports"], "refused": free_port()}
+    args = ["servers", "--ca", str(standins["ca"]), "--resolver", standins["resolver"], "--timeout", timeout]
+    for entry in ENTRIES:
+        name = (replace or {}).get(entry.id, f"{entry.protocol} {entry.security}")
+        if name in ports:
+            args += ["--connect", f"{entry.host}:{entry.port}=127.0.0.1:{ports[name]}"]
+    return args
+
+
+SERVER_CASES = {  # name: (entry id -> stand-in, extra arguments)
+    "servers-good": ({}, []),
+    "servers-good-json": ({}, ["--json"]),
+    "wrong-name": ({"imap": "wrong-name"}, []),
+    "expiring": ({"smtp": "expiring"}, []),
+    "smtp-clear-auth": ({"smtp-starttls": "smtp-clear-auth"}, []),
+    "imap-clear-auth": ({"std.imap": "imap-clear-auth"}, []),
+    "pop3-no-auth": ({"pop3": "pop3-no-auth"}, []),
+    "pop3-no-tls": ({"pop3": "pop3-no-tls"}, []),
+    "servers-timeout": ({"imap": "silent"}, ["--timeout", "1"]),
+    "servers-refused": ({"imap": "refused"}, []),
+}
+
+DOMAIN_CASES = {  # name: arguments after `domain`
+    "good": ["good.ch", "--dkim-selector", SELECTOR],
+    "good-no-selector": ["good.ch"],
+    "good-json": ["good.ch", "--dkim-selector", SELECTOR, "--json"],
+    "softfail-quarantine": ["softfail.ch", "--dkim-selector", SELECTOR],
+    "idn": ["münchen.ch", "--dkim-selector", SELECTOR],
+    "idn-upper-trailing-dot": ["MÜNCHEN.CH.", "--dkim-selector", SELECTOR],
+    "full-width-dot": ["good\u3002ch", "--dkim-selector", SELECTOR],
+    "wrong-mx": ["wrongmx.ch", "--dkim-selector", SELECTOR],
+    "wrong-mx-fr": ["wrongmx.ch", "--lang", "fr"],
+    "wrong-mx-json": ["wrongmx.ch", "--json"],
+    "extra-mx": ["extramx.ch"],
+    "no-mx": ["nomx.ch"],
+    "spf-no-include": ["noinclude.ch"],
+    "spf-neutral": ["neutral.ch"],
+    "spf-plus-all": ["plusall.ch"],
+    "spf-two": ["twospf.ch"],
+    "spf-lookups": ["manylookups.ch"],
+    "no-dkim": ["nodkim.ch", "--dkim-selector", SELECTOR],
+    "no-dmarc": ["nodmarc.ch"],
+    "dmarc-none": ["dmarcnone.ch"],
+    "nxdomain": ["missing.ch"],
+}
+
+
+BAD_INPUT = [  # each: one line on standard error, status 2
+    ["domain", "https://example.ch/x"],
+    ["domain", "name@example.ch"],
+    ["domain", "example..ch"],
+    ["domain", ""],
+    ["domain", "192.0.2.1"],
+    ["domain", "a" * 64 + ".ch"],
+    ["domain", "example.ch", "--bogus"],
+    ["domain", "example.ch", "--lang", "de"],
+    ["domain", "example.ch", "--timeout", "soon"],
+    ["domain", "example.ch", "--timeout", "nan"],
+    ["domain", "example.ch", "--resolver", "dns.example.net"],
+    ["domain", "example.ch", "--dkim-selector", "a b"],
+    ["servers", "--connect", "mail.example.ch=127.0.0.1:1"],
+    ["servers", "--connect", "mail.example.ch:993=127.0.0.1:99999"],
+    ["servers", "--ca", "/nonexistent/ca.pem"],
+    ["nothing"],
+    [],
+]
+
+
+@pytest.fixture(scope="module")
+def runs(standins: dict[str, Any]) -> dict[str, subprocess.CompletedProcess[str]]:
+    """Every case above, run as a separate command, all at once."""
+    commands = {name: server_args(standins, replace) + extra for name, (replace, extra) in SERVER_CASES.items()}
+    commands |= {name: ["domain", *args, "--resolver", standins["resolver"], "--timeout", "3"] for name, args in DOMAIN_CASES.items()}
+    commands["dns-timeout"] = ["domain", "good.ch", "--resolver", standins["silent_dns"], "--timeout", "1"]
+    commands["dns-refused"] = ["domain", "good.ch", "--resolver", f"127.0.0.1:{free_port()}", "--timeout", "1"]
+    for args in BAD_INPUT:  # a domain job that got through would ask a port where nothing answers, never the internet
+        commands[f"bad {args}"] = args + (["--resolver", "127.0.0.1:9"] if args[:1] == ["domain"] and "--resolver" not in args else [])
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        futures = {name: pool.submit(run, *args) for name, args in commands.items()}
+        return {name: future.result() for name, future in futures.items()}
+
+
+def run(*args: str, **kwargs: Any) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([*COMMAND, *args], capture_output=True, text=True, timeout=60, check=False, **kwargs)
+
+
+def lines(result: subprocess.CompletedProcess[str]) -> list[str]:
+    assert "Traceback" not in result.stderr, result.stderr
+    return result.stdout.splitlines()
+
+
+def section(anchor: str, lang: str = "en") -> str:
+    return f"{SITE_URL}{'fr/' if lang == 'fr' else ''}mail/domain/#{anchor}"
+
+
+# -----------------------------------------------------------------------------
+# servers
+# -----------------------------------------------------------------------------
+
+
+def test_servers_checks_every_published_mail_port() -> None:
+    """Every `mail` entry, and the mail ports of `standard_ports` the provider answers on (not port 25)."""
+    ids = [entry.id for entry in ENTRIES if not entry.skip]
+    assert ids[: len(DATA["mail"])] == [item["id"] for item in DATA["mail"]]
+    legacy = [f"std.{item['id']}" for item in DATA["standard_ports"] if item["status"] == "legacy" and item["label"] in ("IMAP", "POP3", "SMTP")]
+    assert legacy and set(ids[len(DATA["mail"]):]) == set(legacy)
+    assert [entry.port for entry in ENTRIES if entry.skip] == [25]
+
+
+def test_servers_as_promised(runs: dict[str, subprocess.CompletedProcess[str]]) -> None:
+    result = runs["servers-good"]
+    out = lines(result)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stderr == ""  # no progress line when standard error is not a terminal
+    checked = [entry for entry in ENTRIES if not entry.skip]
+    assert len(out) == len(ENTRIES) + 1
+    for entry, line in zip(ENTRIES, out):
+        assert line.split()[:2] == ["skipped" if entry.skip else "ok", entry.id], line
+        assert f"{entry.host}:{entry.port}" in line
+        if not entry.skip:
+            assert "certificate valid until" in line and "AUTH LOGIN PLAIN" in line and line.endswith(" s)"), line
+    assert out[-1] == f"servers: all {len(checked)} entries as the pages promise"
+
+
+def test_servers_json(runs: dict[str, subprocess.CompletedProcess[str]]) -> None:
+    result = runs["servers-good-json"]
+    document = json.loads(result.stdout)
+    assert result.returncode == 0 == document["status"]
+    assert [entry["id"] for entry in document["entries"]] == [entry.id for entry in ENTRIES]
+    imap = document["entries"][0]
+    assert imap["status"] == "ok" and imap["port"] == DATA["mail"][0]["port"] and imap["seconds"] < 3
+
+
+@pytest.mark.parametrize(("case", "entry", "words"), [
+    ("wrong-name", "imap", ["certificate refused", "Hostname mismatch"]),
+    ("expiring", "smtp", ["certificate expires in less than a day, expected 30 or more days"]),
+    ("smtp-clear-auth", "smtp-starttls", ["sign-in offered in clear before STARTTLS: AUTH LOGIN AUTH PLAIN", "STARTTLS not offered"]),
+    ("imap-clear-auth", "std.imap", ["sign-in offered in clear before STARTTLS: AUTH=PLAIN LOGIN (no LOGINDISABLED)"]),
+    ("pop3-no-auth", "pop3", ["none of AUTH PLAIN, LOGIN offered after TLS", "no AUTH"]),
+    ("pop3-no-tls", "pop3", ["no TLS"]),
+])
+def test_servers_mistake(runs: dict[str, subprocess.CompletedProcess[str]], case: str, entry: str, words: list[str]) -> None:
+    result = runs[case]
+    out = lines(result)
+    assert result.returncode == 1, result.stdout + result.stderr
+    (line,) = [line for line in out if line.split()[1:2] == [entry]]
+    assert line.startswith("different "), line
+    for word in words:
+        assert word in line
+    assert sum(line.startswith("different ") for line in out) == 1  # the others as promised
+    assert out[-1] == f"servers: 1 of {len([e for e in ENTRIES if not e.skip])} entries differ from what the pages promise: {entry}"
+
+
+@pytest.mark.parametrize(("case", "words"), [("servers-timeout", "no answer within 1 s"), ("servers-refused", "connection refused")])
+def test_servers_could_not_check(runs: dict[str, subprocess.CompletedProcess[str]], case: str, words: str) -> None:
+    result = runs[case]
+    out = lines(result)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert out[0].startswith("unchecked imap ") and f"found could not check: {words}" in out[0]
+    assert out[-1].startswith("servers: could not check 1 of ") and out[-1].endswith(f"entries (imap): {words}")
+
+
+# -----------------------------------------------------------------------------
+# domain
+# -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("case", ["good", "idn", "idn-upper-trailing-dot", "full-width-dot", "softfail-quarantine"])
+def test_domain_without_problem_says_so_in_one_line(runs: dict[str, subprocess.CompletedProcess[str]], case: str) -> None:
+    result = runs[case]
+    out = lines(result)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stderr == ""
+    (line,) = out
+    domain = {"idn": "xn--mnchen-3ya.ch", "idn-upper-trailing-dot": "xn--mnchen-3ya.ch", "softfail-quarantine": "softfail.ch"}.get(case, "good.ch")
+    assert line.startswith(f"{domain}: no problem found; as expected: MX {MX} (priority 10)"), line
+    policy = "quarantine" if case == "softfail-quarantine" else "reject"
+    assert f"DMARC p={policy}: {domaincheck.POLICIES[policy]}" in line
+    assert f"DKIM key for selector {SELECTOR}" in line and "(3 DNS look-ups)" not in line
+    assert "(2 DNS look-ups)" in line  # the include, and the provider's own a: term
+
+
+def test_domain_without_selector_says_where_staff_find_it(runs: dict[str, subprocess.CompletedProcess[str]]) -> None:
+    result = runs["good-no-selector"]
+    (line,) = lines(result)
+    assert result.returncode == 0
+    assert "DKIM not checked: give --dkim-selector SELECTOR." in line
+    assert DNS["dkim"]["note"]["en"] in line  # the data's words for where the selector is shown
+
+
+def test_domain_json(runs: dict[str, subprocess.CompletedProcess[str]]) -> None:
+    good = json.loads(runs["good-json"].stdout)
+    assert good["status"] == 0 and good["domain"] == "good.ch" and [c["id"] for c in good["checks"]] == list(DNS)
+    assert all(check["status"] == "ok" for check in good["checks"])
+    wrong = json.loads(runs["wrong-mx-json"].stdout)
+    assert runs["wrong-mx-json"].returncode == 1 == wrong["status"]
+    (mx,) = [check for check in wrong["checks"] if check["id"] == "mx"]
+    assert mx["status"] == "different" and mx["problems"][0]["url"] == section("mx")
+    assert {check["id"]: check["status"] for check in wrong["checks"]}["dkim"] == "skipped"
+
+
+@pytest.mark.parametrize(("case", "anchor", "words"), [
+    ("wrong-mx", "mx", f"MX points to mx.elsewhere.example.net, not to the provider, expected MX {MX}"),
+    ("extra-mx", "mx", f"MX also points to mx.elsewhere.example.net: some mail goes there, expected MX {MX} only"),
+    ("no-mx", "mx", f"no MX record: mail sent to nomx.ch bounces or goes astray, expected MX {MX}"),
+    ("spf-no-include", "spf", f"SPF has no {INCLUDE}: mail sent through the provider fails SPF, expected \"{SPF}\""),
+    ("spf-neutral", "spf", "SPF ends in ?all: receivers are told nothing about other servers (neutral), expected -all or ~all"),
+    ("spf-plus-all", "spf", "SPF ends in +all: any server in the world may send as plusall.ch, expected -all or ~all"),
+    ("spf-two", "spf", "2 SPF records (a domain may have only one; receivers then reject both)"),
+    ("spf-lookups", "spf", "SPF needs 13 DNS look-ups (include, a, mx, ptr, exists, redirect), expected at most 10"),
+    ("no-dkim", "dkim", f"no DKIM key for selector {SELECTOR} ({SELECTOR}._domainkey.nodkim.ch)"),
+    ("no-dmarc", "dmarc", f"no DMARC record at {DMARC}.nodmarc.ch"),
+    ("dmarc-none", "dmarc", f"DMARC policy is none: {domaincheck.POLICIES['none']}"),
+])
+def test_domain_mistake(runs: dict[str, subprocess.CompletedProcess[str]], case: str, anchor: str, words: str) -> None:
+    """Each mistake: one line naming it, ending with the address of the section that explains the fix."""
+    result = runs[case]
+    out = lines(result)
+    assert result.returncode == 1, result.stdout + result.stderr
+    problems = out[:-1]
+    assert len(problems) == 1, out
+    assert words in problems[0], problems[0]
+    assert problems[0].endswith(f"; fix: {section(anchor)}"), problems[0]
+    assert out[-1].split(": ", 1)[1].startswith("1 problem found")
+
+
+def test_domain_lookups_over_tcp(runs: dict[str, subprocess.CompletedProcess[str]], standins: dict[str, Any]) -> None:
+    """The answer for manylookups.ch is over 512 bytes: the resolver truncates it on UDP, dnspython asks over TCP."""
+    assert runs["spf-lookups"].returncode == 1
+    assert "manylookups.ch" in standins["dns"].resolver.over_tcp
+
+
+def test_domain_addresses_in_french(runs: dict[str, subprocess.CompletedProcess[str]]) -> None:
+    out = lines(runs["wrong-mx-fr"])
+    assert out[0].endswith(f"; fix: {section('mx', 'fr')}") and "/fr/mail/domain/#mx" in out[0]
+
+
+def test_every_address_the_command_prints_is_a_published_anchor() -> None:
+    """Each check links to its own section of /mail/domain/ (#mx, #spf, #dkim, #dmarc), in data/anchors.txt."""
+    site = read_site(ROOT)
+    registry = {line for line in (ROOT / "data" / "anchors.txt").read_text(encoding="utf-8").splitlines() if line.startswith("/")}
+    printable = domaincheck.printable_anchors(site)
+    assert printable and printable <= registry
+    assert {domaincheck.anchor(site, entry["id"]) for entry in DATA["dns"]} == set(DNS)  # a section of the same id
+    for lang in site.languages:
+        for entry in DATA["dns"]:
+            address = domaincheck.url(site, lang, entry["id"])
+            assert address == section(entry["id"], lang)
+            assert address.split(SITE_URL.rstrip("/"), 1)[1].removeprefix("/fr") in registry
+
+
+@pytest.mark.parametrize(("case", "words"), [
+    ("nxdomain", "missing.ch: no such domain (NXDOMAIN from the resolver at 127.0.0.1:"),
+    ("dns-timeout", "good.ch: could not check: no DNS answer for "),
+    ("dns-refused", "good.ch: could not check: no DNS answer for "),
+])
+def test_domain_could_not_check(runs: dict[str, subprocess.CompletedProcess[str]], case: str, words: str) -> None:
+    result = runs[case]
+    out = lines(result)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert words in (out[0] if case == "nxdomain" else out[-1]), out
+    assert len(out) == 1
+
+
+# -----------------------------------------------------------------------------
+# Bad input, closed pipes, Ctrl-C, progress
+# -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("args", BAD_INPUT)
+def test_bad_input_is_one_line_and_status_2(runs: dict[str, subprocess.CompletedProcess[str]], args: list[str]) -> None:
+    result = runs[f"bad {args}"]
+    assert result.returncode == 2, result
+    assert result.stdout == "" and "Traceback" not in result.stderr
+    assert len(result.stderr.splitlines()) == 1 and result.stderr.startswith("mailcheck: "), result.stderr
+
+
+def test_urls_and_addresses_are_refused_with_the_domain_to_give(runs: dict[str, subprocess.CompletedProcess[str]]) -> None:
+    for value in ("https://example.ch/x", "name@example.ch"):
+        result = runs[f"bad {['domain', value]}"]
+        assert result.stderr.strip().endswith("did you mean example.ch?"), result.stderr
+
+
+def test_a_closed_standard_output_is_no_traceback(standins: dict[str, Any]) -> None:
+    process = subprocess.Popen([*COMMAND, "domain", "wrongmx.ch", "--resolver", standins["resolver"]],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process.stdout.close()  # the reader is gone before the command writes (as `| head -1` after its line)
+    _, stderr = process.communicate(timeout=60)
+    assert stderr == b"" and process.returncode == 1
+
+
+def test_ctrl_c_is_one_line(standins: dict[str, Any]) -> None:
+    silent = standins["servers"]["silent-2"]
+    silent.connected.clear()
+    args = server_args(standins, {entry.id: "silent-2" for entry in ENTRIES}, timeout="30")
+    process = subprocess.Popen([*COMMAND, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    try:
+        assert silent.connected.wait(30), "the command never connected"
+        started = time.monotonic()
+        process.send_signal(signal.SIGINT)
+        stdout, stderr = process.communicate(timeout=10)
+    finally:
+        process.kill() if process.poll() is None else None
+    assert time.monotonic() - started < 5
+    assert process.returncode == 130 and stdout == ""
+    assert stderr == "mailcheck: interrupted (Ctrl-C), the check did not finish\n"
+
+
+def test_progress_only_on_a_terminal(standins: dict[str, Any]) -> None:
+    main, terminal = pty.openpty()
+    try:
+        result = subprocess.run([*COMMAND, "domain", "good.ch", "--resolver", standins["resolver"]],
+                                stderr=terminal, stdout=subprocess.PIPE, text=True, timeout=60, check=False)
+        chunks = b""
+        while select.select([main], [], [], 0.2)[0]:
+            chunks += os.read(main, 4096)
+    finally:
+        os.close(main)
+        os.close(terminal)
+    assert result.returncode == 0
+    assert b"checks done" in chunks and chunks.endswith(b"\r\x1b[K")
+    assert result.stdout.count("\n") == 1
