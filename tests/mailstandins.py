@@ -136,6 +136,13 @@ class _LineHandler(socketserver.StreamRequestHandler):
             elif command == "STARTTLS" and self.server.tls:
                 self.say(f"{tag} OK begin TLS")
                 self.upgrade()
+            elif command.startswith("AUTHENTICATE "):
+                if f"AUTH={command.split()[1]}" in self.caps():  # goes on, in clear if the capabilities say so
+                    self.say("+ ")
+                    self.rfile.readline()
+                    self.say(f"{tag} BAD cancelled")
+                else:
+                    self.say(f"{tag} NO [PRIVACYREQUIRED] TLS first")
             elif command == "LOGOUT":
                 self.say("* BYE", f"{tag} OK LOGOUT done")
                 return
@@ -151,6 +158,13 @@ class _LineHandler(socketserver.StreamRequestHandler):
             elif command == "STLS" and self.server.tls:
                 self.say("+OK begin TLS")
                 self.upgrade()
+            elif command.startswith("AUTH "):
+                if any(cap.startswith("SASL ") and command.split()[1] in cap.split() for cap in self.caps()):
+                    self.say("+ ")
+                    self.rfile.readline()
+                    self.say("-ERR cancelled")
+                else:
+                    self.say("-ERR TLS first")
             elif command == "QUIT":
                 self.say("+OK bye")
                 return

@@ -4,8 +4,8 @@
     python tools/mailcheck.py domain example.ch [--dkim-selector SELECTOR] [--lang fr]   # on a mail ticket
 
 Both read data/ports.yml (see README, "Checking servers and a customer's domain"); the checks are in
-artelabs/mailcheck/. Options of both: --json, --timeout SECONDS, --resolver ADDRESS[:PORT], --ca FILE,
---connect HOST:PORT=ADDRESS:PORT (repeatable). Exit status: 0 all as expected, 1 a difference found,
+artelabs/mailcheck/. Options of both: --json, --timeout SECONDS, --resolver ADDRESS[:PORT]; of servers:
+--ca FILE, --connect HOST:PORT=ADDRESS:PORT (repeatable). Exit status: 0 all as expected, 1 a difference found,
 2 could not check (no network, no such domain, time-out) or a bad argument, each with one line saying why;
 130 when interrupted (Ctrl-C).
 """
@@ -46,7 +46,7 @@ def seconds(value: str) -> float:
         number = float(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"'{value}' is not a number of seconds, expected such as 5") from None
-    if not math.isfinite(number) or not 0 < number <= 600:
+    if not math.isfinite(number) or not 0.1 <= number <= 600:
         raise argparse.ArgumentTypeError(f"{value} is out of range, expected seconds from 0.1 to 600")
     return number
 
@@ -57,12 +57,13 @@ def parser() -> _Parser:
     common.add_argument("--timeout", type=seconds, default=DEFAULT_TIMEOUT, metavar="SECONDS",
                         help=f"time allowed to each check (default {DEFAULT_TIMEOUT:g})")
     common.add_argument("--resolver", metavar="ADDRESS[:PORT]", help="ask this DNS server (UDP, then TCP) instead of the system's")
-    common.add_argument("--ca", type=Path, metavar="FILE", help="verify certificates with this CA bundle (PEM) instead of the system's")
-    common.add_argument("--connect", action="append", default=[], metavar="HOST:PORT=ADDRESS:PORT",
+    tls = argparse.ArgumentParser(add_help=False)
+    tls.add_argument("--ca", type=Path, metavar="FILE", help="verify certificates with this CA bundle (PEM) instead of the system's")
+    tls.add_argument("--connect", action="append", default=[], metavar="HOST:PORT=ADDRESS:PORT",
                         help="connect there instead, still verifying the certificate for HOST (repeatable)")
     main = _Parser(prog=PROG, description="Check the mail servers, or a customer's domain, against what the support site promises.")
     jobs = main.add_subparsers(dest="job", required=True, parser_class=_Parser)
-    jobs.add_parser("servers", parents=[common], help="every mail host and port of data/ports.yml",
+    jobs.add_parser("servers", parents=[common, tls], help="every mail host and port of data/ports.yml",
                     description="Connect to every mail host and port of data/ports.yml and check TLS, STARTTLS, the certificate and the sign-in methods.")
     job = jobs.add_parser("domain", parents=[common], help="a customer's DNS: MX, SPF, DKIM, DMARC",
                           description="Check a customer's DNS against /mail/domain/: MX, SPF, DKIM, DMARC.")
@@ -92,7 +93,7 @@ class Progress:
 def server_lines(results: list[mailcheck.Result]) -> list[str]:
     out = []
     for result in results:
-        where = f"{result.details['host']}:{result.details['port']} {result.details['security']}"
+        where = f"{result.details.get('host')}:{result.details.get('port')} {result.details.get('security')}"
         via = f" (via {result.details['connected_to']})" if "connected_to" in result.details else ""
         if result.status == mailcheck.SKIPPED:
             out.append(f"{result.status:<9} {result.id:<15} {where}: {result.expected}")
@@ -127,18 +128,19 @@ def run(argv: list[str] | None) -> int:
     except datafile.DataError as error:
         fail(str(error))
     try:
-        connect = mailcheck.parse_connect(args.connect)
+        connect = mailcheck.parse_connect(getattr(args, "connect", []))
         resolver, label = (None, "the system's resolver")
         if args.job == "domain" or args.resolver:
             resolver, label = mailcheck.make_resolver(args.resolver, args.timeout)
     except mailcheck.UsageError as error:
         fail(str(error))
-    settings = mailcheck.Settings(timeout=args.timeout, resolver=resolver, resolver_label=label, ca=args.ca, connect=connect)
-    if args.ca is not None:
+    ca = getattr(args, "ca", None)
+    settings = mailcheck.Settings(timeout=args.timeout, resolver=resolver, resolver_label=label, ca=ca, connect=connect)
+    if ca is not None:
         try:
             settings.tls_context()
         except (OSError, ValueError) as error:  # ssl.SSLError is an OSError
-            fail(f"--ca {args.ca}: {getattr(error, 'strerror', None) or error}, expected a CA bundle in PEM")
+            fail(f"--ca {ca}: {getattr(error, 'strerror', None) or error}, expected a CA bundle in PEM")
     progress = Progress()
     if args.job == "servers":
         methods = list(site.data["account"]["methods"])

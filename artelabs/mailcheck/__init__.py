@@ -105,7 +105,7 @@ def read_site(root: Path) -> Site:
     if not config.get("site_url") or not languages:
         raise datafile.DataError("mkdocs.yml: expected site_url and the i18n plugin's languages")
     return Site(
-        root=root, data=data, site_url=config["site_url"].rstrip("/") + "/", languages=languages or {"en": ""},
+        root=root, data=data, site_url=config["site_url"].rstrip("/") + "/", languages=languages,
         anchors=frozenset(line.strip() for line in anchors if line.startswith("/")),
     )
 
@@ -221,7 +221,7 @@ def run_parallel(tasks: Sequence[Callable[[], Result]], progress: Callable[[int,
         try:
             result = task()
         except Exception as error:  # noqa: BLE001 (a check's own bug is one line, never a traceback)
-            result = Result(str(index), UNCHECKED, "", f"the check failed: {type(error).__name__}: {error}")
+            result = Result(str(index), UNCHECKED, "", f"could not check: {type(error).__name__}: {error}")
         result.seconds = result.seconds or time.monotonic() - started
         done.put((index, result))
 

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from artelabs.mailcheck import DIFFERENT, OK, SKIPPED, UNCHECKED, Result, Settings
+from artelabs.mailcheck.protocols import DIALOGUES, Connection, Different, Unreachable, wrap
 
 CERTIFICATE_DAYS = 30  # a certificate expiring sooner is reported (issue 21)
 MAIL_PROTOCOLS = ("IMAP", "POP3", "SMTP")
@@ -62,197 +63,6 @@ def entries(data: dict[str, Any]) -> list[Entry]:
                 skip = "not checked: the data gives it no security"
             found.append(Entry(f"std.{item['id']}", item["label"], host, item["port"], item["security"], skip))
     return found
-
-
-class Different(Exception):
-    """The server does not do what the pages promise (one line)."""
-
-
-class Unreachable(Exception):
-    """The check could not be made: no answer, no network, no such host (one line)."""
-
-
-class Connection:
-    """A line-based dialogue with a deadline for the whole check."""
-
-    def __init__(self, sock: socket.socket, deadline: float) -> None:
-        self.sock, self.deadline = sock, deadline
-        self.reader = sock.makefile("rb")
-        self.tls_version = ""
-
-    def _remaining(self) -> float:
-        left = self.deadline - time.monotonic()
-        if left <= 0:
-            raise socket.timeout
-        return left
-
-    def line(self) -> str:
-        self.sock.settimeout(self._remaining())
-        data = self.reader.readline(65536)
-        if not data:
-            raise Different("the server closed the connection")
-        return data.decode("utf-8", "replace").rstrip("\r\n")
-
-    def send(self, text: str) -> None:
-        self.sock.settimeout(self._remaining())
-        self.sock.sendall(text.encode("ascii") + b"\r\n")
-
-    def start_tls(self, context: ssl.SSLContext, host: str) -> None:
-        self.reader.close()
-        self.sock.settimeout(self._remaining())
-        self.sock = wrap(context, self.sock, host)
-        self.reader = self.sock.makefile("rb")
-
-    def close(self) -> None:
-        try:
-            self.reader.close()
-            self.sock.close()
-        except OSError:
-            pass
-
-
-def wrap(context: ssl.SSLContext, sock: socket.socket, host: str) -> ssl.SSLSocket:
-    try:
-        return context.wrap_socket(sock, server_hostname=host)
-    except ssl.SSLCertVerificationError as error:
-        raise Different(f"certificate refused: {error.verify_message}") from None
-    except ssl.SSLError as error:
-        raise Different(f"no TLS ({error.reason or error})") from None
-
-
-# -----------------------------------------------------------------------------
-# The three protocols: capabilities before TLS, the upgrade, capabilities after
-# -----------------------------------------------------------------------------
-
-
-class Dialogue:
-    """What a protocol says: its capabilities, its way to STARTTLS, its sign-in methods."""
-
-    starttls_word = "STARTTLS"
-
-    def __init__(self, connection: Connection) -> None:
-        self.c = connection
-
-    def greeting(self) -> None: ...
-    def capabilities(self) -> set[str]: ...
-    def starttls(self) -> None: ...
-    def methods(self, caps: set[str]) -> set[str]: ...
-    def clear_signin(self, caps: set[str]) -> str: ...  # what offers a sign-in in clear, or ""
-    def quit(self) -> None: ...
-
-
-class Imap(Dialogue):
-    tag = 0
-
-    def command(self, text: str) -> list[str]:
-        self.tag += 1
-        tag = f"m{self.tag}"
-        self.c.send(f"{tag} {text}")
-        lines = []
-        while True:
-            line = self.c.line()
-            if line.startswith(f"{tag} "):
-                if not line[len(tag) + 1:].upper().startswith("OK"):
-                    raise Different(f"{text} answered '{line[:80]}'")
-                return lines
-            lines.append(line)
-
-    def greeting(self) -> None:
-        line = self.c.line()
-        if not line.upper().startswith(("* OK", "* PREAUTH")):
-            raise Different(f"greeting '{line[:80]}' is not IMAP")
-
-    def capabilities(self) -> set[str]:
-        caps = set()
-        for line in self.command("CAPABILITY"):
-            if line.upper().startswith("* CAPABILITY "):
-                caps.update(line.split()[2:])
-        return {cap.upper() for cap in caps}
-
-    def starttls(self) -> None:
-        self.command("STARTTLS")
-
-    def methods(self, caps: set[str]) -> set[str]:
-        return {cap[5:] for cap in caps if cap.startswith("AUTH=")}
-
-    def clear_signin(self, caps: set[str]) -> str:
-        offered = sorted(f"AUTH={method}" for method in self.methods(caps))
-        if "LOGINDISABLED" not in caps:
-            offered.append("LOGIN (no LOGINDISABLED)")
-        return " ".join(offered)
-
-    def quit(self) -> None:
-        self.c.send(f"m{self.tag + 1} LOGOUT")
-
-
-class Pop3(Dialogue):
-    starttls_word = "STLS"
-
-    def ok(self, what: str) -> None:
-        line = self.c.line()
-        if not line.startswith("+OK"):
-            raise Different(f"{what} answered '{line[:80]}'")
-
-    def greeting(self) -> None:
-        self.ok("the greeting")
-
-    def capabilities(self) -> set[str]:
-        self.c.send("CAPA")
-        self.ok("CAPA")
-        caps = set()
-        while (line := self.c.line()) != ".":
-            caps.add(line.upper())
-        return caps
-
-    def starttls(self) -> None:
-        self.c.send("STLS")
-        self.ok("STLS")
-
-    def methods(self, caps: set[str]) -> set[str]:
-        return {method for cap in caps if cap.startswith("SASL ") for method in cap.split()[1:]}
-
-    def clear_signin(self, caps: set[str]) -> str:
-        offered = [f"SASL {method}" for method in sorted(self.methods(caps))]
-        return " ".join(offered + (["USER"] if "USER" in caps else []))
-
-    def quit(self) -> None:
-        self.c.send("QUIT")
-
-
-class Smtp(Dialogue):
-    def reply(self, what: str, code: str) -> list[str]:
-        lines = []
-        while True:
-            line = self.c.line()
-            lines.append(line[4:])
-            if len(line) < 4 or line[3] != "-":
-                if not line.startswith(code):
-                    raise Different(f"{what} answered '{line[:80]}'")
-                return lines
-
-    def greeting(self) -> None:
-        self.reply("the greeting", "220")
-
-    def capabilities(self) -> set[str]:
-        address = self.c.sock.getsockname()[0]
-        self.c.send(f"EHLO [{'IPv6:' if ':' in address else ''}{address}]")  # an address literal: no name to invent
-        return {line.upper() for line in self.reply("EHLO", "250")[1:]}
-
-    def starttls(self) -> None:
-        self.c.send("STARTTLS")
-        self.reply("STARTTLS", "220")
-
-    def methods(self, caps: set[str]) -> set[str]:
-        return {method for cap in caps if cap.startswith(("AUTH ", "AUTH=")) for method in cap[5:].split()}
-
-    def clear_signin(self, caps: set[str]) -> str:
-        return " ".join(f"AUTH {method}" for method in sorted(self.methods(caps)))
-
-    def quit(self) -> None:
-        self.c.send("QUIT")
-
-
-DIALOGUES: dict[str, Callable[[Connection], Dialogue]] = {"IMAP": Imap, "POP3": Pop3, "SMTP": Smtp}
 
 
 # -----------------------------------------------------------------------------
@@ -297,6 +107,8 @@ def check(entry: Entry, settings: Settings, methods: list[str]) -> Result:
             clear = dialogue.clear_signin(caps)
             if clear:
                 differences.append(f"sign-in offered in clear before {dialogue.starttls_word}: {clear}")
+            if dialogue.accepts(methods[0]):
+                differences.append(f"AUTH {methods[0]} accepted in clear before {dialogue.starttls_word} (cancelled before any name or password)")
             if dialogue.starttls_word not in caps:
                 differences.append(f"{dialogue.starttls_word} not offered")
                 raise Different("")  # nothing more to learn without TLS
@@ -324,6 +136,8 @@ def check(entry: Entry, settings: Settings, methods: list[str]) -> Result:
         result.status, result.found = UNCHECKED, "could not check: connection refused"
     except OSError as error:
         result.status, result.found = UNCHECKED, f"could not check: {error.strerror or error}"
+    except Exception as error:  # noqa: BLE001 (an answer this code did not foresee: one line, never a traceback)
+        result.status, result.found = UNCHECKED, f"could not check: {type(error).__name__}: {error}"
     finally:
         if connection:
             connection.close()
