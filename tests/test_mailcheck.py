@@ -8,6 +8,7 @@ the command. The runs are started together, in parallel (`runs`), each test then
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import pty
@@ -15,6 +16,7 @@ import select
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -26,7 +28,7 @@ import pytest
 from artelabs import datafile
 from artelabs.mailcheck import domain as domaincheck
 from artelabs.mailcheck import read_site, servers as servercheck
-from conftest import ROOT
+from conftest import ROOT, once_per_run
 from mailstandins import DnsServer, LineServer, SilentUdp, SmtpServer, Standins, certificates, free_port
 
 COMMAND = [sys.executable, str(ROOT / "tools" / "mailcheck.py")]
@@ -92,6 +94,7 @@ ZONES: dict[str, list] = {
 @pytest.fixture(scope="module")
 def standins(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     (host,) = HOSTS  # the data file gives one mail host; a second would need its own certificates here
+    before = set(threading.enumerate())
     made = Standins()
     cert = certificates(host, tmp_path_factory.mktemp("mailcheck"))
     auth_imap, auth_pop3 = ["AUTH=PLAIN", "AUTH=LOGIN"], ["USER", "SASL PLAIN LOGIN"]
@@ -121,6 +124,10 @@ def standins(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any
                "dns": dns, "resolver": f"127.0.0.1:{dns.port}", "silent_dns": f"127.0.0.1:{silent_dns.port}"}
     finally:
         made.close()
+        deadline = time.monotonic() + 10  # nothing left running: every thread of the stand-ins ends
+        while (left := set(threading.enumerate()) - before) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not left, f"stand-in threads still running: {sorted(thread.name for thread in left)}"
 
 
 def server_args(standins: dict[str, Any], replace: dict[str, str] | None = None, *, timeout: str = "3") -> list[str]:
@@ -195,17 +202,32 @@ BAD_INPUT = [  # each: one line on standard error, status 2
 
 
 @pytest.fixture(scope="module")
-def runs(standins: dict[str, Any]) -> dict[str, subprocess.CompletedProcess[str]]:
-    """Every case above, run as a separate command, all at once."""
+def runs(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> dict[str, subprocess.CompletedProcess[str]]:
+    """Every case above, run as a separate command, all at once, once per test run: the first of
+    pytest-xdist's workers that needs them runs them (with its stand-ins), the other reads what they printed."""
+
+    def make(folder: Path) -> None:
+        results = run_all(request.getfixturevalue("standins"))
+        folder.mkdir(parents=True)
+        (folder / "runs.json").write_text(json.dumps(results), encoding="utf-8")
+
+    recorded = json.loads((once_per_run(tmp_path_factory, "mailcheck", make) / "runs.json").read_text(encoding="utf-8"))
+    return {name: subprocess.CompletedProcess(*result) for name, result in recorded.items()}
+
+
+def run_all(standins: dict[str, Any]) -> dict[str, Any]:
     commands = {name: server_args(standins, replace) + extra for name, (replace, extra) in SERVER_CASES.items()}
     commands |= {name: ["domain", *args, "--resolver", standins["resolver"], "--timeout", "3"] for name, args in DOMAIN_CASES.items()}
     commands["dns-timeout"] = ["domain", "good.ch", "--resolver", standins["silent_dns"], "--timeout", "1"]
     commands["dns-refused"] = ["domain", "good.ch", "--resolver", f"127.0.0.1:{free_port()}", "--timeout", "1"]
-    for args in BAD_INPUT:  # a domain job that got through would ask a port where nothing answers, never the internet
-        commands[f"bad {args}"] = args + (["--resolver", "127.0.0.1:9"] if args[:1] == ["domain"] and "--resolver" not in args else [])
+    for args in BAD_INPUT[:2]:  # the others are run in the test process (test_bad_input_is_one_line_and_status_2)
+        commands[f"bad {args}"] = with_resolver(args)
     with ThreadPoolExecutor(max_workers=8) as pool:
         futures = {name: pool.submit(run, *args) for name, args in commands.items()}
-        return {name: future.result() for name, future in futures.items()}
+        results = {name: future.result() for name, future in futures.items()}
+    recorded = {name: [r.args, r.returncode, r.stdout, r.stderr] for name, r in results.items()}
+    recorded["asked over TCP"] = [[], 0, "\n".join(standins["dns"].resolver.over_tcp), ""]
+    return recorded
 
 
 def run(*args: str, **kwargs: Any) -> subprocess.CompletedProcess[str]:
@@ -355,10 +377,10 @@ def test_domain_mistake(runs: dict[str, subprocess.CompletedProcess[str]], case:
     assert out[-1].split(": ", 1)[1].startswith("1 problem found")
 
 
-def test_domain_lookups_over_tcp(runs: dict[str, subprocess.CompletedProcess[str]], standins: dict[str, Any]) -> None:
+def test_domain_lookups_over_tcp(runs: dict[str, subprocess.CompletedProcess[str]]) -> None:
     """The answer for manylookups.ch is over 512 bytes: the resolver truncates it on UDP, dnspython asks over TCP."""
     assert runs["spf-lookups"].returncode == 1
-    assert "manylookups.ch" in standins["dns"].resolver.over_tcp
+    assert "manylookups.ch" in runs["asked over TCP"].stdout.splitlines()
 
 
 def test_domain_addresses_in_french(runs: dict[str, subprocess.CompletedProcess[str]]) -> None:
@@ -398,12 +420,33 @@ def test_domain_could_not_check(runs: dict[str, subprocess.CompletedProcess[str]
 # -----------------------------------------------------------------------------
 
 
+def with_resolver(args: list[str]) -> list[str]:
+    """A domain job that got through would ask a port where nothing answers, never the internet."""
+    return args + (["--resolver", "127.0.0.1:9", "--timeout", "1"] if args[:1] == ["domain"] and "--resolver" not in args else [])
+
+
+@pytest.fixture(scope="module")
+def command() -> Any:
+    """tools/mailcheck.py as a module, to call its main() in this process (no interpreter to start)."""
+    spec = importlib.util.spec_from_file_location("mailcheck_command", ROOT / "tools" / "mailcheck.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 @pytest.mark.parametrize("args", BAD_INPUT)
-def test_bad_input_is_one_line_and_status_2(runs: dict[str, subprocess.CompletedProcess[str]], args: list[str]) -> None:
-    result = runs[f"bad {args}"]
-    assert result.returncode == 2, result
-    assert result.stdout == "" and "Traceback" not in result.stderr
-    assert len(result.stderr.splitlines()) == 1 and result.stderr.startswith("mailcheck: "), result.stderr
+def test_bad_input_is_one_line_and_status_2(args: list[str], command: Any, capsys: pytest.CaptureFixture[str],
+                                            runs: dict[str, subprocess.CompletedProcess[str]]) -> None:
+    if f"bad {args}" in runs:  # run as staff run it
+        result = runs[f"bad {args}"]
+        status, stdout, stderr = result.returncode, result.stdout, result.stderr
+    else:
+        with pytest.raises(SystemExit) as stop:
+            command.main(with_resolver(args))
+        status, (stdout, stderr) = stop.value.code, capsys.readouterr()
+    assert status == 2, (stdout, stderr)
+    assert stdout == "" and "Traceback" not in stderr
+    assert len(stderr.splitlines()) == 1 and stderr.startswith("mailcheck: "), stderr
 
 
 def test_urls_and_addresses_are_refused_with_the_domain_to_give(runs: dict[str, subprocess.CompletedProcess[str]]) -> None:
