@@ -41,7 +41,7 @@ def certificates(host: str, folder: Path) -> dict[str, Any]:
     ca = trustme.CA()
     ca_file = folder / "ca.pem"
     ca.cert_pem.write_to_path(str(ca_file))
-    tomorrow = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(days=1)
+    tomorrow = datetime.datetime.now(datetime.UTC) + datetime.timedelta(days=1)
     contexts: dict[str, Any] = {"ca": ca_file}
     for name, cert in (
         ("good", ca.issue_cert(host)),
@@ -114,7 +114,7 @@ class _LineHandler(socketserver.StreamRequestHandler):
                     pass
                 return
             (self.imap if self.server.protocol == "IMAP" else self.pop3)()
-        except Exception:  # noqa: BLE001 (a client's mistake, such as TLS on a plain port, ends the connection only)
+        except Exception:  # noqa: BLE001, S110 (a client's mistake, such as TLS on a plain port, ends the connection only)
             pass
 
     def caps(self) -> list[str]:
@@ -184,7 +184,7 @@ class _BoundController(Controller):
         self.sock = sock
         super().__init__(handler, hostname=LOCAL, port=sock.getsockname()[1], **kwargs)
 
-    def _create_server(self):  # noqa: ANN202 (aiosmtpd's signature)
+    def _create_server(self):
         return self.loop.create_server(self._factory_invoker, sock=self.sock, ssl=self.ssl_context)
 
 

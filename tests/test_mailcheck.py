@@ -24,12 +24,21 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import ROOT, once_per_run
+from mailstandins import (
+    DnsServer,
+    LineServer,
+    SilentUdp,
+    SmtpServer,
+    Standins,
+    certificates,
+    free_port,
+)
 
 from artelabs import datafile
 from artelabs.mailcheck import domain as domaincheck
-from artelabs.mailcheck import read_site, servers as servercheck
-from conftest import ROOT, once_per_run
-from mailstandins import DnsServer, LineServer, SilentUdp, SmtpServer, Standins, certificates, free_port
+from artelabs.mailcheck import read_site
+from artelabs.mailcheck import servers as servercheck
 
 COMMAND = [sys.executable, str(ROOT / "tools" / "mailcheck.py")]
 DATA = datafile.load(ROOT / "data" / "ports.yml", name="data/ports.yml", schema=ROOT / "data" / "ports.schema.json")
@@ -468,7 +477,7 @@ def test_ctrl_c_is_one_line(standins: dict[str, Any]) -> None:
     silent.connected.clear()
     args = server_args(standins, {entry.id: "silent-2" for entry in ENTRIES}, timeout="30")
     process = subprocess.Popen([*COMMAND, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))  # noqa: PLW1509 (Ctrl-C as in a terminal, even under a runner that ignores it)
     try:
         assert silent.connected.wait(30), "the command never connected"
         started = time.monotonic()

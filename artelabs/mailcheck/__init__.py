@@ -93,7 +93,7 @@ def read_site(root: Path) -> Site:
     Raises datafile.DataError with one line."""
     data = datafile.load(root / "data" / "ports.yml", name="data/ports.yml", schema=root / "data" / "ports.schema.json")
     try:
-        config = yaml.load((root / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_MkdocsLoader)  # noqa: S506
+        config = yaml.load((root / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_MkdocsLoader)
         anchors = (root / "data" / "anchors.txt").read_text(encoding="utf-8").splitlines()
     except (OSError, yaml.YAMLError) as error:
         raise datafile.DataError(f"mkdocs.yml or data/anchors.txt cannot be read ({error})") from None

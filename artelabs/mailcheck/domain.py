@@ -18,7 +18,16 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from artelabs.mailcheck import DIFFERENT, OK, SKIPPED, UNCHECKED, Result, Settings, Site, run_parallel
+from artelabs.mailcheck import (
+    DIFFERENT,
+    OK,
+    SKIPPED,
+    UNCHECKED,
+    Result,
+    Settings,
+    Site,
+    run_parallel,
+)
 
 PAGE = "mail/domain/"
 LOOKUP_LIMIT = 10                     # RFC 7208 section 4.6.4

@@ -32,7 +32,7 @@ class Connection:
     def _remaining(self) -> float:
         left = self.deadline - time.monotonic()
         if left <= 0:
-            raise socket.timeout
+            raise TimeoutError
         return left
 
     def line(self) -> str:

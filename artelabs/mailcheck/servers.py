@@ -9,7 +9,8 @@ What is checked, all from data/ports.yml:
 
 On an `ssl-tls` port: TLS from the first byte. On a `starttls` port: STARTTLS (STLS for POP3) offered,
 no sign-in offered in clear before it (IMAP: no AUTH= and LOGINDISABLED; POP3: no USER or SASL; SMTP:
-no AUTH), and the connection upgraded. Then, on both: the certificate valid for the host name (as
+no AUTH), none accepted either (the first of `account.methods` is started in clear, then cancelled before
+any name or password is sent), and the connection upgraded. Then, on both: the certificate valid for the host name (as
 verified by Python's ssl with the system's CA bundle or --ca) and not expiring within
 `CERTIFICATE_DAYS` days, and at least one of `account.methods` (PLAIN, LOGIN) offered after TLS.
 """
@@ -19,12 +20,17 @@ from __future__ import annotations
 import socket
 import ssl
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from artelabs.mailcheck import DIFFERENT, OK, SKIPPED, UNCHECKED, Result, Settings
-from artelabs.mailcheck.protocols import DIALOGUES, Connection, Different, Unreachable, wrap
+from artelabs.mailcheck.protocols import (
+    DIALOGUES,
+    Connection,
+    Different,
+    Unreachable,
+    wrap,
+)
 
 CERTIFICATE_DAYS = 30  # a certificate expiring sooner is reported (issue 21)
 MAIL_PROTOCOLS = ("IMAP", "POP3", "SMTP")
@@ -130,7 +136,7 @@ def check(entry: Entry, settings: Settings, methods: list[str]) -> Result:
             differences.append(str(error))
     except Unreachable as error:
         result.status, result.found = UNCHECKED, f"could not check: {error}"
-    except socket.timeout:
+    except TimeoutError:
         result.status, result.found = UNCHECKED, f"could not check: no answer within {settings.timeout:g} s"
     except ConnectionRefusedError:
         result.status, result.found = UNCHECKED, "could not check: connection refused"
@@ -156,7 +162,7 @@ def connect(host: str, port: int, target: tuple[str, int] | None, settings: Sett
     address, to_port = target or (host, port)
     remaining = deadline - time.monotonic()
     if remaining <= 0:
-        raise socket.timeout
+        raise TimeoutError
     try:
         return socket.create_connection((address, to_port), timeout=remaining)
     except socket.gaierror as error:
