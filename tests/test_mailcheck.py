@@ -162,6 +162,7 @@ SERVER_CASES = {  # name: (entry id -> stand-in, extra arguments)
     "pop3-no-tls": ({"pop3": "pop3-no-tls"}, []),
     "servers-timeout": ({"imap": "silent"}, ["--timeout", "1"]),
     "servers-refused": ({"imap": "refused"}, []),
+    "servers-all-silent": ({entry.id: "silent" for entry in ENTRIES}, ["--timeout", "2"]),
 }
 
 DOMAIN_CASES = {  # name: arguments after `domain`
@@ -240,7 +241,10 @@ def run_all(standins: dict[str, Any]) -> dict[str, Any]:
 
 
 def run(*args: str, **kwargs: Any) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([*COMMAND, *args], capture_output=True, text=True, timeout=60, check=False, **kwargs)
+    started = time.monotonic()
+    result = subprocess.run([*COMMAND, *args], capture_output=True, text=True, timeout=60, check=False, **kwargs)
+    result.args = round(time.monotonic() - started, 2)  # the time it took, kept in place of the arguments
+    return result
 
 
 def lines(result: subprocess.CompletedProcess[str]) -> list[str]:
@@ -311,6 +315,16 @@ def test_servers_mistake(runs: dict[str, subprocess.CompletedProcess[str]], case
         assert word in line
     assert sum(line.startswith("different ") for line in out) == 1  # the others as promised
     assert out[-1] == f"servers: 1 of {len([e for e in ENTRIES if not e.skip])} entries differ from what the pages promise: {entry}"
+
+
+def test_servers_checks_run_in_parallel(runs: dict[str, subprocess.CompletedProcess[str]]) -> None:
+    """Six servers that never answer, 2 s each: together, not one after the other (12 s)."""
+    result = runs["servers-all-silent"]
+    out = lines(result)
+    assert result.returncode == 2
+    checked = [entry for entry in ENTRIES if not entry.skip]
+    assert out[-1].startswith(f"servers: could not check {len(checked)} of {len(checked)} entries") and out[-1].endswith("no answer within 2 s")
+    assert result.args < 9, f"took {result.args} s"
 
 
 @pytest.mark.parametrize(("case", "words"), [("servers-timeout", "no answer within 1 s"), ("servers-refused", "connection refused")])

@@ -121,8 +121,10 @@ class Checks:
             result.found = "no SPF record"
             result.problems.append({"text": f"no SPF record: receivers cannot tell that the provider may send for {self.domain}, expected TXT \"{value}\""})
             return
-        if len(records) > 1:
+        if len(records) > 1:  # which one a receiver reads is undefined: nothing more to say until they are merged
+            result.found = " and ".join(f"\"{record}\"" for record in records)
             result.problems.append({"text": f"{len(records)} SPF records (a domain may have only one; receivers then reject both), expected one: merge them into \"{value}\""})
+            return
         record = records[0]
         terms = [term.lower() for term in record.split()[1:]]
         if not any(term.lstrip("+") == include for term in terms):
@@ -136,7 +138,7 @@ class Checks:
             result.problems.append({"text": f"SPF ends in {ending}: {what}, expected {' or '.join(SPF_ENDINGS)}"})
         if count > LOOKUP_LIMIT:
             result.problems.append({"text": f"SPF needs {count} DNS look-ups (include, a, mx, ptr, exists, redirect), expected at most {LOOKUP_LIMIT}: receivers then treat it as an error; remove the includes of services no longer used"})
-        result.found = f"\"{record}\" ({count} DNS look-ups)" + (f" and {len(records) - 1} more SPF record(s)" if len(records) > 1 else "")
+        result.found = f"\"{record}\" ({count} DNS look-ups)"
 
     def lookups(self, record: str, seen: set[str], depth: int) -> tuple[int, str | None, list[str]]:
         """DNS look-ups of an SPF record through its includes and redirect; its final 'all'; the problems."""
