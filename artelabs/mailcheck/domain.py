@@ -201,7 +201,10 @@ class Checks:
 
     # DMARC --------------------------------------------------------------------
     def dmarc(self, result: Result) -> None:
-        name = f"{self.entries['dmarc']['name'] or '_dmarc'}.{self.domain}"
+        if not self.entries["dmarc"]["name"]:
+            result.status, result.found = SKIPPED, "DMARC not checked: data/ports.yml gives dns[dmarc] no name"
+            return
+        name = f"{self.entries['dmarc']['name']}.{self.domain}"
         result.expected = f"one DMARC record at {name} with p=quarantine or p=reject"
         try:
             records = [text.strip() for text in self.dns.txt(name) if re.match(r"(?i)v\s*=\s*DMARC1\s*(;|$)", text.strip())]
