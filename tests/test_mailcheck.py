@@ -140,7 +140,8 @@ def standins(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any
         assert not left, f"stand-in threads still running: {sorted(thread.name for thread in left)}"
 
 
-def server_args(standins: dict[str, Any], replace: dict[str, str] | None = None, *, timeout: str = "3") -> list[str]:
+def server_args(standins: dict[str, Any], replace: dict[str, str] | None = None, *, timeout: str = "3",
+                port_changes: dict[int, int] | None = None) -> list[str]:
     """`servers` with every published host and port sent to a stand-in (a mistake's instead of the good one)."""
     ports = {**standins["ports"], "refused": free_port()}
     args = ["servers", "--ca", str(standins["ca"]), "--resolver", standins["resolver"], "--timeout", timeout]
@@ -148,7 +149,26 @@ def server_args(standins: dict[str, Any], replace: dict[str, str] | None = None,
         name = (replace or {}).get(entry.id, f"{entry.protocol} {entry.security}")
         if name in ports:
             args += ["--connect", f"{entry.host}:{entry.port}=127.0.0.1:{ports[name]}"]
+            if entry.port in (port_changes or {}):  # the standard port is still checked, as std.ID, on the host
+                args += ["--connect", f"{entry.host}:{port_changes[entry.port]}=127.0.0.1:{ports[name]}"]
     return args
+
+
+ELSEWHERE = "mx.elsewhere.example.net"
+CHANGED_PORTS = {993: 1993}
+
+
+def changed_copy(folder: Path) -> Path:
+    """tools/mailcheck.py beside a data file whose MX is ELSEWHERE and whose IMAP port is 1993."""
+    for name in ("tools/mailcheck.py", "mkdocs.yml", "data/ports.schema.json", "data/anchors.txt"):
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_bytes((ROOT / name).read_bytes())
+    text = (ROOT / "data" / "ports.yml").read_text(encoding="utf-8")
+    old_port = f"    host: {DATA['mail'][0]['host']}\n    port: 993\n"
+    assert DATA["mail"][0]["port"] == 993 and old_port in text and f"value: {MX}\n" in text, "data/ports.yml changed: update this test"
+    text = text.replace(old_port, old_port.replace("993", "1993"), 1).replace(f"value: {MX}\n", f"value: {ELSEWHERE}\n")
+    (folder / "data" / "ports.yml").write_text(text, encoding="utf-8")
+    return folder / "tools" / "mailcheck.py"
 
 
 SERVER_CASES = {  # name: (entry id -> stand-in, extra arguments)
@@ -218,21 +238,24 @@ def runs(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactor
     pytest-xdist's workers that needs them runs them (with its stand-ins), the other reads what they printed."""
 
     def make(folder: Path) -> None:
-        results = run_all(request.getfixturevalue("standins"))
         folder.mkdir(parents=True)
+        results = run_all(request.getfixturevalue("standins"), folder)
         (folder / "runs.json").write_text(json.dumps(results), encoding="utf-8")
 
     recorded = json.loads((once_per_run(tmp_path_factory, "mailcheck", make) / "runs.json").read_text(encoding="utf-8"))
     return {name: subprocess.CompletedProcess(*result) for name, result in recorded.items()}
 
 
-def run_all(standins: dict[str, Any]) -> dict[str, Any]:
+def run_all(standins: dict[str, Any], folder: Path) -> dict[str, Any]:
     commands = {name: server_args(standins, replace) + extra for name, (replace, extra) in SERVER_CASES.items()}
     commands |= {name: ["domain", *args, "--resolver", standins["resolver"], "--timeout", "3"] for name, args in DOMAIN_CASES.items()}
     commands["dns-timeout"] = ["domain", "good.ch", "--resolver", standins["silent_dns"], "--timeout", "1"]
     commands["dns-refused"] = ["domain", "good.ch", "--resolver", f"127.0.0.1:{free_port()}", "--timeout", "1"]
     for args in BAD_INPUT[:2]:  # the others are run in the test process (test_bad_input_is_one_line_and_status_2)
         commands[f"bad {args}"] = with_resolver(args)
+    changed = changed_copy(folder / "copy")  # the same command, another data file
+    commands["changed-data-domain"] = [*commands["wrong-mx"], "--script", str(changed)]
+    commands["changed-data-servers"] = [*server_args(standins, {}, port_changes=CHANGED_PORTS), "--script", str(changed)]
     with ThreadPoolExecutor(max_workers=8) as pool:
         futures = {name: pool.submit(run, *args) for name, args in commands.items()}
         results = {name: future.result() for name, future in futures.items()}
@@ -242,8 +265,12 @@ def run_all(standins: dict[str, Any]) -> dict[str, Any]:
 
 
 def run(*args: str, **kwargs: Any) -> subprocess.CompletedProcess[str]:
+    """The command with these arguments (`--script PATH`, last: another copy of tools/mailcheck.py)."""
+    command = [*COMMAND, *args]
+    if args[-2:-1] == ("--script",):
+        command = [sys.executable, args[-1], *args[:-2]]
     started = time.monotonic()
-    result = subprocess.run([*COMMAND, *args], capture_output=True, text=True, timeout=60, check=False, **kwargs)
+    result = subprocess.run(command, capture_output=True, text=True, timeout=60, check=False, **kwargs)
     result.args = round(time.monotonic() - started, 2)  # the time it took, kept in place of the arguments
     return result
 
@@ -316,6 +343,17 @@ def test_servers_mistake(runs: dict[str, subprocess.CompletedProcess[str]], case
         assert word in line
     assert sum(line.startswith("different ") for line in out) == 1  # the others as promised
     assert out[-1] == f"servers: 1 of {len([e for e in ENTRIES if not e.skip])} entries differ from what the pages promise: {entry}"
+
+
+def test_every_value_comes_from_the_data_file(runs: dict[str, subprocess.CompletedProcess[str]]) -> None:
+    """The same command beside a data file with another MX and another IMAP port checks those."""
+    domain = runs["changed-data-domain"]
+    assert domain.returncode == 0, domain.stdout + domain.stderr
+    assert lines(domain)[0].startswith(f"wrongmx.ch: no problem found; as expected: MX {ELSEWHERE} (priority 10)")
+    servers = lines(runs["changed-data-servers"])
+    assert runs["changed-data-servers"].returncode == 0, servers
+    assert servers[0].startswith(f"ok        imap            {DATA['mail'][0]['host']}:1993 ssl-tls"), servers[0]
+    assert any(line.startswith(f"ok        std.imaps       {DATA['mail'][0]['host']}:993 ssl-tls") for line in servers), servers
 
 
 def test_servers_checks_run_in_parallel(runs: dict[str, subprocess.CompletedProcess[str]]) -> None:
