@@ -67,8 +67,9 @@ def standins(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any
 
 @pytest.fixture(scope="module")
 def runs(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> dict[str, subprocess.CompletedProcess[str]]:
-    """Every case of tests/mailcheck_cases.py, each a command of its own, all at once, once per test run: the first of
-    pytest-xdist's workers that needs them runs them (with its stand-ins), the other reads what they printed."""
+    """Every case of tests/mailcheck_cases.py, each a command of its own, all at once, once per test run:
+    the first of pytest-xdist's workers that needs them runs them (with its stand-ins), the other reads
+    what they printed."""
 
     def make(folder: Path) -> None:
         folder.mkdir(parents=True)
