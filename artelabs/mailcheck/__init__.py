@@ -167,7 +167,7 @@ def make_resolver(value: str | None, timeout: float) -> tuple[Any, str]:
             resolver = dns.resolver.Resolver()
         except dns.resolver.NoResolverConfiguration:
             raise UsageError("no DNS resolver configured on this machine (/etc/resolv.conf), expected --resolver ADDRESS[:PORT]") from None
-        label = "the system's resolver"
+        label = f"the system's resolver at {', '.join(str(server) for server in resolver.nameservers)}"
     else:
         address, port = parse_address(value, what="--resolver", default_port=53)
         try:
@@ -178,7 +178,8 @@ def make_resolver(value: str | None, timeout: float) -> tuple[Any, str]:
         resolver.nameservers = [address]
         resolver.port = port
         label = f"the resolver at {value}"
-    resolver.timeout = resolver.lifetime = timeout
+    resolver.lifetime = timeout
+    resolver.timeout = timeout / 2  # a lost UDP answer is asked again within the time allowed
     resolver.cache = None
     return resolver, label
 

@@ -49,18 +49,23 @@ class CouldNotCheck(Exception):
 
 
 class Dns:
-    """Look-ups through the resolver of the settings, each one line when it fails."""
+    """Look-ups through the resolver of the settings, each one line when it fails; all of one check
+    within --timeout (an SPF record with many includes too)."""
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
+        self.deadline = time.monotonic() + settings.timeout
 
     def query(self, name: str, kind: str) -> list[Any]:
         """The answers (none when the name has no record of this kind); NoSuchDomain on NXDOMAIN."""
         import dns.exception
         import dns.resolver
 
+        left = self.deadline - time.monotonic()
+        if left <= 0:
+            raise CouldNotCheck(f"no DNS answer for {name} within {self.settings.timeout:g} s from {self.settings.resolver_label}")
         try:
-            return list(self.settings.resolver.resolve(name, kind, search=False))
+            return list(self.settings.resolver.resolve(name, kind, search=False, lifetime=left))
         except dns.resolver.NXDOMAIN:
             raise NoSuchDomain(name) from None
         except dns.resolver.NoAnswer:
@@ -256,12 +261,11 @@ def check_domain(domain: str, site: Site, settings: Settings, selector: str | No
                  progress: Callable[[int, int], None] | None = None) -> tuple[list[Result], str | None]:
     """One result per entry of data's `dns`; the second value is why the domain could not be checked at
     all (NXDOMAIN), else None."""
-    checks = Checks(domain, site, settings, selector)
-
     def task(entry: dict[str, Any]) -> Callable[[], Result]:
         def run() -> Result:
             started = time.monotonic()
             result = Result(entry["id"], OK, "", "")
+            checks = Checks(domain, site, settings, selector)  # its own time limit
             method = getattr(checks, entry["id"].replace("-", "_"), None) if entry["id"] in ("mx", "spf", "dkim", "dmarc") else None
             if method is None:
                 result.status, result.found = SKIPPED, f"{entry['type']} record '{entry['id']}' of data/ports.yml: not checked by this command"
