@@ -64,20 +64,26 @@ def _words(site: Site, lang: str) -> Callable[[str], str]:
     return lambda key: site.t(key, lang)
 
 
+def title(item: announcements.Announcement, lang: str, t: Callable[[str], str]) -> str:
+    """Maintenance: Mail server upgrade; Maintenance : Mise à niveau …"""
+    return f"{t('announce.label').format(label=t(f'announce.kind.{item.kind}'))} {item.title[lang]}"
+
+
 def description(item: announcements.Announcement, lang: str, t: Callable[[str], str]) -> str:
     """The announcement as plain text: when, status and services, its text, its updates (the latest first)."""
     services = ", ".join(t(f"announce.service.{s}") for s in item.services)
+    label = t("announce.label").format
     lines = [
-        f"{t('announce.when')}: {announcements.span(item.start, item.end, t)}",
-        f"{t('announce.status')}: {t(f'announce.status.{item.status}')} · {t('announce.services')}: {services}",
+        f"{label(label=t('announce.when'))} {announcements.span(item.start, item.end, t)}",
+        f"{label(label=t('announce.status'))} {t(f'announce.status.{item.status}')} · {label(label=t('announce.services'))} {services}",
         "",
         item.text[lang],
     ]
     if item.updates:
-        lines += ["", f"{t('announce.updates')}:"]
+        lines += ["", label(label=t("announce.updates"))]
         for update in reversed(item.updates):
             status = f" ({t(f'announce.status.{update.status}')})" if update.status else ""
-            lines.append(f"- {announcements.moment(update.time, t)}{status}: {update.text[lang]}")
+            lines.append(f"- {label(label=announcements.moment(update.time, t) + status)} {update.text[lang]}")
     return "\n".join(lines)
 
 
@@ -108,7 +114,7 @@ def atom(site: Site, lang: str, items: list[announcements.Announcement]) -> byte
     for item in ordered:
         entry = E.entry(
             E.id(f"tag:{domain(site)},{TAG_YEAR}:announcements/{item.id}/{lang}"),
-            E.title(f"{t(f'announce.kind.{item.kind}')}: {item.title[lang]}"),
+            E.title(title(item, lang, t)),
             E.updated(announcements.utc(item.modified)),
             E.published(announcements.utc(item.announced)),
             E.link(rel="alternate", type="text/html", hreflang=lang, href=link(site, lang, item, items)),
@@ -152,7 +158,7 @@ def calendar(site: Site, lang: str, items: list[announcements.Announcement]) -> 
         event.add("last-modified", item.modified)
         event.add("sequence", item.sequence)
         event.add("status", "CANCELLED" if item.status == "cancelled" else "CONFIRMED")
-        event.add("summary", f"{t(f'announce.kind.{item.kind}')}: {item.title[lang]}")
+        event.add("summary", title(item, lang, t))
         event.add("description", description(item, lang, t))
         event.add("url", link(site, lang, item, items))
         event.add("categories", [t(f"announce.kind.{item.kind}")])
