@@ -17,6 +17,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from conftest import COPY_STAMP, EVERY_PAGE, LANGUAGES, ROOT, copy_repo, mkdocs_build, once_per_run
+from test_hosting import apache  # noqa: F401 (the fixture: Apache with the site's .htaccess, here serving this module's `site`)
 from artelabs import announcements, datafile
 
 BUILT = datetime.fromtimestamp(int(COPY_STAMP["SOURCE_DATE_EPOCH"]), timezone.utc)
@@ -376,6 +377,33 @@ def test_feed_and_calendar_are_the_same_bytes_in_two_builds(built: Path) -> None
         for name in ("feed.xml", "calendar.ics"):
             first, second = (built / folder / prefix(lang) / "status" / name for folder in ("site", "again"))
             assert first.read_bytes() == second.read_bytes(), f"{prefix(lang)}status/{name} differs between two builds"
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_hosting_serves_the_feed_and_the_calendar_as_such(apache, lang: str) -> None:  # noqa: F811 (the fixture)
+    for name, mime in (("feed.xml", "application/atom+xml; charset=utf-8"), ("calendar.ics", "text/calendar; charset=utf-8")):
+        status, headers, body = apache.get(f"/{prefix(lang)}status/{name}")
+        assert status == 200 and body, name
+        assert headers["content-type"].lower() == mime, f"{name}: {headers['content-type']}"
+        assert headers["cache-control"] == "no-cache", f"{name}: {headers.get('cache-control')}"
+
+
+def test_pdf_lists_what_is_in_progress_and_planned_as_of_its_date(built: Path) -> None:
+    """The PDF prints the status page's article (artelabs/postbuild/pdf.py): the document it is made from says
+    the build date and lists what is in progress and planned (the PDFs themselves are rendered in test_pdf.py)."""
+    from artelabs import postbuild
+    from artelabs.postbuild import pdf as pdfbook
+
+    site = postbuild.site_from_yaml(built / "site", built / "repo" / "mkdocs.yml")
+    site.date = BUILT
+    as_of = {"en": "As of Monday 1 December 2025, 01:00 (Geneva time)", "fr": "Au lundi 1er décembre 2025, 1 h 00 (heure de Genève)"}
+    for lang in LANGUAGES:
+        document = BeautifulSoup(pdfbook.prepare(site, lang)["source"], "lxml")
+        current = document.select_one(".mdx-announcements--current")
+        assert current is not None and as_of[lang] in words(current.get_text(" "))
+        assert [e["id"].removeprefix("a-") for e in current.select("[id^='a-']")] == CURRENT
+        assert WHEN["soon"][lang] in words(current.get_text(" "))
+        assert document.select(".mdx-banner") == [], "the banner is the web page's, not the document's"
 
 
 def test_an_empty_list_gives_a_valid_feed_and_calendar(tmp_path: Path) -> None:
