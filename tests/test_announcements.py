@@ -529,6 +529,21 @@ def test_more_mistakes_are_refused_in_one_line(tmp_path: Path, old: str, new: st
     assert "\n" not in message and message.startswith("data/announcements.yml:") and says in message, message
 
 
+def test_markers_work_without_mkdocs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another builder that runs Python-Markdown (Zensical) fills the markers too, dated like a build."""
+    import markdown
+
+    from artelabs.markers import MarkersExtension
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", COPY_STAMP["SOURCE_DATE_EPOCH"])
+    html = markdown.markdown(
+        "<!-- announcements:current -->\n\n<!-- announcements:recent -->\n",
+        extensions=[MarkersExtension(root=str(ROOT), lang="fr", page="status/")],
+    )
+    assert "Au lundi 1er décembre 2025, 1 h 00 (heure de Genève)" in html
+    assert "Aucune maintenance ni aucun incident" in html and 'href="archive/"' in html
+
+
 def test_placement_follows_the_build_date_not_the_clock() -> None:
     """Twelve months before the build date, 72 hours after it: from its argument, whatever today is."""
     assert announcements.year_before(datetime(2028, 2, 29, tzinfo=timezone.utc)) == datetime(2027, 2, 28, tzinfo=timezone.utc)

@@ -157,7 +157,6 @@ def standalone_renderer(root: Path, lang: str) -> Renderer:
     found = re.search(r"^site_url:\s*(\S+)", (root / "mkdocs.yml").read_text(encoding="utf-8"), re.M)
     renderer.site_url = found.group(1) if found else ""
     renderer.languages = ["en", "fr"]
-    renderer.built = announcements.build_date(root)  # type: ignore[attr-defined] (the announcements' "as of")
     return renderer
 
 
