@@ -262,6 +262,26 @@ def test_banner_on_every_page_in_its_language(site: Path) -> None:
     assert (soon["data-start"], soon["data-end"]) == ("2025-12-02T21:00:00Z", "2025-12-02T22:30:00Z")
 
 
+@pytest.mark.parametrize(("lang", "scheme"), [("fr", "light"), ("en", "dark")])
+def test_status_page_and_banner_are_accessible_on_a_phone(browser, served, lang: str, scheme: str) -> None:
+    """axe (WCAG 2.2 AA, as tests/test_browser.py runs it) on the status page with every kind of announcement and
+    the banner, on a 360 px phone, in each palette; nothing scrolls sideways."""
+    from browser import PHONE_360, assert_nothing_scrolls_sideways
+    from test_browser import _axe, _describe
+
+    context = browser.new_context(viewport=PHONE_360, color_scheme=scheme, reduced_motion="reduce")
+    try:
+        tab = context.new_page()
+        tab.clock.set_fixed_time(BUILT)
+        tab.goto(served.url(f"/{prefix(lang)}status/"), wait_until="load")
+        assert tab.locator(".mdx-banner__item").count() == len(BANNER)
+        assert_nothing_scrolls_sideways(tab, tab.url)
+        violations = _axe(tab)
+        assert not violations, "\n" + _describe(violations)
+    finally:
+        context.close()
+
+
 def test_the_site_ships_with_no_announcement() -> None:
     """The real site has none today: the file holds an empty list (and a commented example), nothing invented."""
     assert announcements.load(ROOT) == []
