@@ -24,95 +24,8 @@ BUILT = datetime.fromtimestamp(int(COPY_STAMP["SOURCE_DATE_EPOCH"]), timezone.ut
 assert BUILT == datetime(2025, 12, 1, tzinfo=timezone.utc), "conftest.COPY_STAMP changed: move the announcements below"
 SITE_URL = "https://support.artelabs.ch/"
 
-# Relative to the build date (1 December 2025, 01:00 in Geneva). Times in Geneva's zone unless they say otherwise.
-ANNOUNCEMENTS = """\
-zone: Europe/Zurich
-announcements:
-  - id: later                      # planned, after the banner's 72 hours
-    kind: maintenance
-    services: [hosting]
-    announced: 2025-11-27T09:00
-    start: 2025-12-20T22:00
-    end: 2025-12-20T23:00
-    status: planned
-    title: {en: Hosting storage upgrade, fr: Mise à niveau du stockage de l'hébergement}
-    text: {en: Websites may be slow for a few minutes., fr: Les sites peuvent être lents quelques minutes.}
-  - id: soon                       # planned, starts within 72 hours
-    kind: maintenance
-    services: [mail, webmail]
-    announced: 2025-11-25T10:00
-    start: 2025-12-02T22:00
-    end: 2025-12-02T23:30
-    status: planned
-    title: {en: Mail server upgrade, fr: Mise à niveau du serveur de messagerie}
-    text: {en: Mail may be unavailable for a few minutes., fr: La messagerie peut être indisponible quelques minutes.}
-  - id: running                    # in progress at the build date, over two days
-    kind: incident
-    services: [mail]
-    announced: 2025-11-30T20:15
-    start: 2025-11-30T20:00
-    end: 2025-12-01T06:00
-    status: in-progress
-    title: {en: Slow mail delivery, fr: Distribution du courrier ralentie}
-    text: {en: Some messages arrive late., fr: Certains messages arrivent en retard.}
-    updates:
-      - time: 2025-11-30T20:30
-        status: in-progress
-        text: {en: The provider is working on it., fr: L'hébergeur y travaille.}
-      - time: 2025-11-30T23:00
-        text: {en: Delays are shorter now., fr: Les retards diminuent.}
-  - id: done                       # completed, last month
-    kind: maintenance
-    services: [webmail]
-    announced: 2025-11-10T09:00
-    start: 2025-11-15T22:00
-    end: 2025-11-15T23:00
-    status: completed
-    title: {en: Webmail update, fr: Mise à jour du webmail}
-    text: {en: Webmail gets a new version., fr: Le webmail passe à une nouvelle version.}
-    updates:
-      - time: 2025-11-15T23:05
-        status: completed
-        text: {en: The update is complete., fr: La mise à jour est terminée.}
-  - id: called-off                 # cancelled
-    kind: maintenance
-    services: [domains]
-    announced: 2025-11-20T09:00
-    start: 2025-11-28T22:00
-    end: 2025-11-28T23:00
-    status: cancelled
-    title: {en: DNS server move, fr: Déménagement des serveurs DNS}
-    text: {en: The DNS servers move to a new network., fr: Les serveurs DNS changent de réseau.}
-    updates:
-      - time: 2025-11-25T10:00
-        status: cancelled
-        text: {en: Postponed to next year., fr: Reporté à l'an prochain.}
-  - id: spring                     # in the past 12 months; times with an explicit offset
-    kind: information
-    services: [support-site]
-    announced: 2025-03-01T09:00+01:00
-    start: 2025-03-10T08:00+01:00
-    end: 2025-03-10T09:00+01:00
-    status: completed
-    title: {en: New support site, fr: Nouveau site d'assistance}
-    text: {en: The support site has a new address., fr: Le site d'assistance a une nouvelle adresse.}
-  - id: old                        # ended more than 12 months before the build date: the archive
-    kind: incident
-    services: [mail, hosting]
-    announced: 2024-06-05T10:10
-    start: 2024-06-05T10:00
-    end: 2024-06-05T12:00
-    status: completed
-    title: {en: Mail outage, fr: Panne de la messagerie}
-    text: {en: Mail could not be received., fr: Le courrier ne pouvait pas être reçu.}
-    updates:
-      - time: 2024-06-05T10:30
-        status: in-progress
-        text: {en: The cause is found., fr: La cause est trouvée.}
-      - time: 2024-06-05T12:05
-        status: completed
-        text: {en: Mail works again., fr: La messagerie fonctionne à nouveau.}
-"""
+# One announcement of every kind, dated relative to the build date (the copy's data/announcements.yml).
+ANNOUNCEMENTS = Path(__file__).with_name("announcements.yml")
 CURRENT = ["running", "soon", "later"]  # in progress first, then planned, the soonest first
 RECENT = ["called-off", "done", "spring"]  # the latest first
 ARCHIVED = ["old"]
@@ -161,7 +74,7 @@ def words(text: str) -> str:
 
 def _build_copy(work: Path) -> dict[str, str]:
     repo = copy_repo(work / "repo")
-    (repo / "data" / "announcements.yml").write_text(ANNOUNCEMENTS, encoding="utf-8")
+    shutil.copyfile(ANNOUNCEMENTS, repo / "data" / "announcements.yml")
     for name in ("site", "again"):  # twice: the feed and the calendar must not change between two builds
         result = mkdocs_build(repo, work / name)
         assert result.returncode == 0, f"the copy with announcements did not build:\n{result.stderr[-3000:]}"
