@@ -171,6 +171,11 @@ def test_banner_on_every_page_in_its_language(site: Path) -> None:
                 assert WHEN[ident][lang] in words(item.get_text(" ")), "the banner says its dates: right without its script"
                 start, end = (datetime.fromisoformat(item[f"data-{key}"].replace("Z", "+00:00")) for key in ("start", "end"))
                 assert item["data-end"].endswith("Z") and start < end
+    for lang in LANGUAGES:  # the error page of each language too, whose links are absolute
+        html = BeautifulSoup((site / prefix(lang) / "404.html").read_text(encoding="utf-8"), "lxml")
+        links = [a["href"] for a in html.select(".mdx-banner__item a")]
+        assert links == [f"/{prefix(lang)}status/#a-{ident}" for ident in BANNER]
+        assert html.find("html")["lang"] == lang
     soon = page(site, "en", "").select_one('[data-announcement="soon"]')
     assert (soon["data-start"], soon["data-end"]) == ("2025-12-02T21:00:00Z", "2025-12-02T22:30:00Z")
 
