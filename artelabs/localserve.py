@@ -36,6 +36,7 @@ MIME_TYPES = {
     ".woff2": "font/woff2",
     ".woff": "font/woff",
     ".pdf": "application/pdf",
+    ".ics": "text/calendar; charset=utf-8",
     ".mobileconfig": "application/x-apple-aspen-config",
     ".gz": "application/gzip",
 }

@@ -77,6 +77,7 @@ def _renderer(config: MkDocsConfig, lang: str, page: str) -> markers.Renderer:
         renderer.root = Path(config.config_file_path).parent
         renderer.site_url = config.site_url or ""
         renderer.languages = core.languages(config)
+        renderer.built = core.build_date()  # the announcements are placed as of the build date, never today
         return renderer
     except markers.MarkerError as error:
         raise PluginError(str(error)) from None

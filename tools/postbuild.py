@@ -1,6 +1,6 @@
-"""Run the post-build steps on any built site: Apple profiles, .htaccess, PDFs.
+"""Run the post-build steps on any built site: Apple profiles, announcements, .htaccess, PDFs.
 
-    python tools/postbuild.py SITE [--steps profiles,htaccess,pdf]
+    python tools/postbuild.py SITE [--steps profiles,announcements,htaccess,pdf]
 
 `mkdocs build` runs them itself (hooks/mail_profiles.py, htaccess.py, pdf.py); this
 command runs the same functions (artelabs/postbuild/__init__.py) on a folder another builder
@@ -17,6 +17,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from artelabs import datafile, postbuild
+from artelabs.postbuild import announcements as feeds
 from artelabs.postbuild import htaccess as htaccessfile
 from artelabs.postbuild import mail as mailfiles
 from artelabs.postbuild import pdf as pdfbook
@@ -46,6 +47,14 @@ def main(argv: list[str] | None = None) -> int:
     site.version = os.environ.get("ARTELABS_VERSION") or None
     if "profiles" in steps:
         for path in mailfiles.write_profiles(site):
+            print(f"wrote {path}")
+    if "announcements" in steps:  # the feed and calendar, as of SOURCE_DATE_EPOCH (undated: no archive)
+        try:
+            written = feeds.write_feeds(site)
+        except datafile.DataError as error:
+            print(f"postbuild: {error}", file=sys.stderr)
+            return 1
+        for path in written:
             print(f"wrote {path}")
     if "htaccess" in steps:
         print(f"wrote {htaccessfile.write_htaccess(site)}")

@@ -16,6 +16,8 @@ from artelabs.datafile.reader import DataError, Document
 PLACEHOLDERS = frozenset({
     "date", "version", "ios", "macos", "macos_old", "organization", "provider", "username",
     "in_host", "in_port", "in_protocol", "in_security", "out_host", "out_port", "out_protocol", "out_security",
+    # announcements (artelabs/announcements.py): a time written as a Geneva reader writes it
+    "weekday", "day", "month", "year", "hour", "minute", "time", "start", "end", "end_day", "zone", "label",
 })
 
 
@@ -90,9 +92,16 @@ def strings(document: Document, context: dict[str, Any]) -> None:
 ANCHOR_LINE = re.compile(r"/(?:[a-z0-9][a-z0-9.-]*/)*#[A-Za-z][\w-]*\Z")
 
 
+# False only while the registry itself is written again (tests/anchors.py --write): it is the registry
+# that is out of date then, not the aliases.
+ALIASES_AGAINST_REGISTRY = True
+
+
 def anchor_aliases(document: Document, context: dict[str, Any]) -> None:
     """Each alias in the registry's form, to an anchor that exists; the old id no longer published."""
     registry: set[str] = context["registry"]
+    if not ALIASES_AGAINST_REGISTRY:
+        return
     for page, aliases in document.data.items():
         for old, new in (aliases or {}).items():
             if f"/{page}#{new}" not in registry:

@@ -1,4 +1,4 @@
-"""Steps that run on a built site folder: the PDFs, the Apple profiles, `.htaccess`.
+"""Steps that run on a built site folder: the PDFs, the Apple profiles, the announcements' feed and calendar, `.htaccess`.
 
 Not a hook: the hooks (pdf.py, mailconfig.py, htaccess.py) call these steps at
 the end of an MkDocs build, and `python tools/postbuild.py SITE` runs them on any
@@ -19,7 +19,7 @@ import yaml
 
 from artelabs import datafile
 
-STEPS = ("profiles", "htaccess", "pdf")
+STEPS = ("profiles", "announcements", "htaccess", "pdf")
 
 
 @dataclass
