@@ -53,6 +53,21 @@ def copy_repo(target: Path) -> Path:
 COPY_STAMP = {"SOURCE_DATE_EPOCH": "1764547200", "ARTELABS_VERSION": "copy"}  # 1 December 2025, 00:00 UTC
 
 
+def project_stamp() -> dict[str, str]:
+    """The date and version a build of this checkout takes by default (its last commit, `git describe`), for a
+    copy that must come out as the checkout's own build does; {} when the checkout has no git history."""
+    def git(*arguments: str) -> str:
+        result = subprocess.run(["git", *arguments], cwd=ROOT, capture_output=True, text=True,
+                                env={**os.environ, "GIT_CEILING_DIRECTORIES": str(ROOT.parent)})
+        return result.stdout.strip() if result.returncode == 0 else ""
+
+    if Path(git("rev-parse", "--show-toplevel") or "/nonexistent").resolve() != ROOT:
+        return {}
+    stamp = {"SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH") or git("log", "-1", "--format=%ct"),
+             "ARTELABS_VERSION": os.environ.get("ARTELABS_VERSION") or git("describe", "--tags", "--always", "--dirty", "--abbrev=12")}
+    return {key: value for key, value in stamp.items() if value}
+
+
 def clean_environment(**extra: str) -> dict[str, str]:
     """The test process's environment without what dates or names a build, plus extra."""
     env = {key: value for key, value in os.environ.items() if key not in BUILD_ENVIRONMENT}
@@ -154,7 +169,7 @@ def changed_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
         old = "    host: mail.infomaniak.com\n    port: 993\n"
         assert old in text, "the IMAP entry of data/ports.yml changed: update this fixture"
         data.write_text(text.replace(old, old.replace("993", "1993"), 1), encoding="utf-8")
-        result = mkdocs_build(repo, work / "site")
+        result = mkdocs_build(repo, work / "site", stamp=project_stamp())  # dated as the session's site
         assert result.returncode == 0, f"the copy with IMAP on 1993 did not build:\n{result.stderr[-3000:]}"
 
     work = once_per_run(tmp_path_factory, "changed", make)

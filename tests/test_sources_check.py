@@ -24,7 +24,7 @@ from artelabs import datafile
 from artelabs import sources_check as sc
 
 TOOL = ROOT / "tools" / "sources-check"
-TIMEOUT = 1.0
+TIMEOUT = 4  # seconds: long enough for a loaded machine to answer the quick pages, the slow one never answers in time
 
 PAGE = """<!doctype html><html lang="{lang}"><head><meta charset="utf-8"><title>{title}</title>
 <style>body {{ color: red }}</style><script>var tracking = "{noise}";</script></head>
@@ -124,7 +124,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             return
         if self.path == "/slow":
             _Handler.seen.set()
-            self.stop.wait(TIMEOUT * 4)  # beyond the timeout; cut short when the test ends
+            self.stop.wait(TIMEOUT * 10)  # beyond the timeout; cut short when the test ends
         body = ROUTES.get(self.path, "<h1>Not found</h1>" if self.path != "/slow" else SAME).encode()
         self.send_response(200 if self.path in ROUTES or self.path == "/slow" else 404)
         self.send_header("Content-Type", "text/html; charset=utf-8")
