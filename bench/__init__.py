@@ -13,6 +13,7 @@ from __future__ import annotations
 # Bytes, gzip-compressed as the server sends them (100 KB = 100,000 bytes).
 FIRST_LOAD_BUDGET = 100_000  # one page's first visit (empty cache): the page, its CSS, JS and icons
 SEARCH_INDEX_BUDGET = 100_000  # each language's search index
-# Material also starts its search at load (worker, index, stemmers): the search
-# index has its own budget above, and the whole first visit this one.
+# Everything a first visit requests at load. The site's bundle starts Material's search (worker,
+# index, stemmers) when the reader opens it; Material as it comes starts it at load, and then it
+# counts here (bench/weight.py). The search index has its own budget above.
 FIRST_LOAD_WITH_SEARCH_BUDGET = 120_000

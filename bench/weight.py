@@ -1,12 +1,14 @@
 """What a reader downloads: each page's first load, the PDFs, the search indexes.
 
 Read from a built site, without a browser: a page's first load is the page,
-the stylesheets, scripts, icons and images its HTML names, the files its
-stylesheets name with url(), and, because Material starts its search at load
-time, the search worker, the language's search index and the lunr stemmers
-the worker imports for that language. Each distinct URL counts once; text
-files count gzip-compressed (level 6, as Apache's mod_deflate), others as
-they are.
+the stylesheets, scripts, icons and images its HTML names and the files its
+stylesheets name with url(). The search worker, the language's search index
+and the lunr stemmers the worker imports for that language are what opening
+the search downloads: the site's bundle starts the search only then
+(artelabs/postbuild/assets.py); a bundle without that patch (Material as it
+comes) starts it at load, and they count in the first load. Each distinct
+URL counts once; text files count gzip-compressed (level 6, as Apache's
+mod_deflate), others as they are.
 """
 
 from __future__ import annotations
@@ -24,6 +26,9 @@ COMPRESSED = frozenset({".html", ".css", ".js", ".json", ".map", ".xml", ".svg",
 CSS_URL = re.compile(r"""url\(\s*["']?(?P<url>[^"')]+)["']?\s*\)""")
 CONFIG = re.compile(r'<script id="__config" type="application/json">(?P<json>.*?)</script>', re.S)
 LUNR = "/assets/javascripts/lunr/"
+BUNDLE = "assets/javascripts/bundle.*.min.js"
+# Written into the bundle by the patch that starts the search when it opens (artelabs/postbuild/assets.py).
+SEARCH_ON_OPEN = "/*mdx: search index when the search opens*/"
 
 
 @dataclass
@@ -31,22 +36,30 @@ class Load:
     """One page's first load."""
 
     url: str  # the page's URL path, e.g. /fr/mail/setup/
-    files: dict[str, int] = field(default_factory=dict)  # URL path -> bytes over the wire
+    files: dict[str, int] = field(default_factory=dict)  # what the browser requests at load: URL path -> bytes
     missing: list[str] = field(default_factory=list)  # URL paths the site does not have
-    search: set[str] = field(default_factory=set)  # URL paths of the search worker, index and stemmers
+    search: dict[str, int] = field(default_factory=dict)  # the search worker, index and stemmers: URL path -> bytes
+    search_at_load: bool = False  # Material starts the search at load (bundle not patched): `search` is in `files`
 
     @property
     def bytes(self) -> int:
+        """Everything requested at load."""
         return sum(self.files.values())
 
     @property
     def search_bytes(self) -> int:
-        return sum(size for url, size in self.files.items() if url in self.search)
+        """What the search needs (worker, index, stemmers), at load or when it opens."""
+        return sum(self.search.values())
 
     @property
     def page_bytes(self) -> int:
-        """What the page itself needs: everything but the search files."""
-        return self.bytes - self.search_bytes
+        """What the page itself needs: everything at load but the search files."""
+        return sum(size for url, size in self.files.items() if url not in self.search)
+
+    @property
+    def with_search_bytes(self) -> int:
+        """What a reader who opens the search has downloaded: the page and the search."""
+        return self.page_bytes + self.search_bytes
 
     @property
     def requests(self) -> int:
@@ -75,10 +88,8 @@ def first_load(site: Path, page: Path) -> Load:
     """The files a first visit to `page` downloads, with their compressed size."""
     url = page_url(site, page)
     html = page.read_text(encoding="utf-8")
-    load = Load(url)
-    search = _search_files(site, url, html)
-    load.search = {urlsplit(ref).path for ref in search}
-    queue = [url, *(urljoin(url, ref) for ref in _references(html)), *search]
+    load = Load(url, search_at_load=not search_on_open(site))
+    queue = [url, *(urljoin(url, ref) for ref in _references(html))]
     while queue:
         ref = urlsplit(queue.pop(0)).path
         if ref in load.files or ref in load.missing:
@@ -91,7 +102,21 @@ def first_load(site: Path, page: Path) -> Load:
         if file.suffix == ".css":
             text = file.read_text(encoding="utf-8")
             queue += [urljoin(ref, m.group("url")) for m in CSS_URL.finditer(text) if _fetched(m.group("url"))]
+    for ref in _search_files(site, url, html):
+        ref = urlsplit(ref).path
+        file = _file(site, ref)
+        if file is None:
+            load.missing.append(ref)
+            continue
+        load.search[ref] = wire_bytes(file)
+        if load.search_at_load:
+            load.files[ref] = load.search[ref]
     return load
+
+
+def search_on_open(site: Path) -> bool:
+    """The site's bundle starts Material's search when the reader opens it, not at load."""
+    return any(SEARCH_ON_OPEN in bundle.read_text(encoding="utf-8") for bundle in site.glob(BUNDLE))
 
 
 def search_indexes(site: Path) -> dict[str, tuple[int, int]]:
@@ -143,7 +168,7 @@ def _fetched(ref: str) -> bool:
 
 
 def _search_files(site: Path, url: str, html: str) -> list[str]:
-    """Material's search starts at load: its worker, the index, the stemmers."""
+    """What Material's search fetches when it starts: its worker, the index, the stemmers."""
     match = CONFIG.search(html)
     if match is None or 'name="search"' not in html:
         return []

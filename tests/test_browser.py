@@ -312,6 +312,62 @@ def test_search_lists_pages_of_its_language_only(
     assert v.errors == []
 
 
+# The search starts when the reader opens it (artelabs/postbuild/assets.py): language, page, width, how the
+# reader opens it, what they type at once, a page that must come among the first three.
+ON_DEMAND = [
+    ("fr", "fr/mail/setup/", "phone", "icon", "serveurs", "fr/mail/ports/"),
+    ("fr", "fr/privacy/", "desktop", "field", "mots de passe", "fr/mail/passwords/"),
+    ("en", "", "desktop", "key", "GDPR", "privacy/"),
+    ("en", "mail/setup/?q=servers", "phone", "link", "", "mail/ports/"),  # a deep link opens it with its words
+]
+
+
+@pytest.mark.parametrize(
+    ("lang", "start", "width", "how", "query", "best"), ON_DEMAND, ids=[f"{c[0]}-{c[3]}" for c in ON_DEMAND]
+)
+def test_search_downloads_its_index_when_opened(
+    visit: Any, lang: str, start: str, width: str, how: str, query: str, best: str
+) -> None:
+    """An empty-cache visit requests no search index, worker or stemmer at load; opening the search
+    requests them, the index once, and what the reader types at once finds the page."""
+    v = visit(f"/{start}", fresh=True, viewport=DESKTOP if width == "desktop" else PHONE)
+    index = f"/{prefix(lang)}search/search_index.json"
+    if how != "link":
+        v.settled()
+        assert _search_files(v) == [], "requested at load"
+        if how == "icon":
+            v.page.locator('label.md-header__button[for="__search"]').click()
+        elif how == "field":
+            v.page.locator("input.md-search__input").click()
+        else:
+            v.page.keyboard.press("/")  # Material's shortcut, like f and s
+        v.page.keyboard.type(query, delay=5)  # no wait: the index is still on its way
+    items = v.page.locator(".md-search-result__item > a.md-search-result__link")
+    items.first.wait_for(state="attached", timeout=10_000)
+    paths = [urlsplit(href).path for href in items.evaluate_all("links => links.map(a => a.href)")]
+    assert f"/{best}" in paths[:3], f"{query or start!r}: /{best} not among the first three: {paths[:3]}"
+    v.settled()
+    requested = _search_files(v)
+    assert requested.count(index) == 1 and any("/workers/search." in p for p in requested), requested
+    assert (lang == "fr") == any(p.endswith("/lunr.fr.min.js") for p in requested), requested
+    assert v.bad == [] and v.failed == [] and v.errors == []
+
+
+def test_page_opened_from_a_result_highlights_without_the_worker(visit: Any) -> None:
+    """?h= (search.highlight) needs the index's settings at load, not the worker: it starts with the search."""
+    v = visit("/fr/mail/setup/?h=serveur", fresh=True, viewport=PHONE)
+    v.page.locator("mark[data-md-highlight]").first.wait_for(state="attached", timeout=10_000)
+    v.settled()
+    assert _search_files(v) == ["/fr/search/search_index.json"]
+    assert v.errors == []
+
+
+def _search_files(v: Any) -> list[str]:
+    """The search's files the visit requested: index, worker, stemmers (in order)."""
+    paths = [urlsplit(url).path for url in v.requests]
+    return [p for p in paths if p.endswith("/search_index.json") or "/workers/search." in p or "/lunr/" in p]
+
+
 def _search(page: Any, query: str) -> list[str]:
     """Open the search, type like a person, return the result pages' URLs (best first)."""
     button = page.locator('label.md-header__button[for="__search"]')

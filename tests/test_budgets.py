@@ -2,9 +2,12 @@
 
 Every page's first load (empty cache: the page, its styles, scripts and icons)
 is at most 100 KB gzip-compressed, and each language's search index at most
-100 KB. Material also starts its search at load (worker, index, stemmers): with
-it, the whole first visit stays within 120 KB. The sizes come from bench/weight.py, the benchmark's own code; a
-browser test checks that it counts the files Chromium really loads.
+100 KB. Everything a first visit requests at load stays within 120 KB: the
+site's bundle starts Material's search (worker, index, stemmers) when the reader
+opens it; were it to start at load again (Material as it comes), those files
+would count there. The sizes come from bench/weight.py, the benchmark's own code;
+a browser test checks that it counts the files Chromium really loads, at load
+and once the search is opened.
 """
 
 from __future__ import annotations
@@ -44,7 +47,8 @@ def test_first_load_within_budget(site: Path, lang: str, path: str) -> None:
         f"{FIRST_LOAD_BUDGET / 1000:.0f} KB; largest (KB): {largest}"
     )
     assert load.bytes <= FIRST_LOAD_WITH_SEARCH_BUDGET, (
-        f"{load.url}: first load {load.bytes / 1000:.1f} KB gzip with search in {load.requests} requests, budget "
+        f"{load.url}: first load {load.bytes / 1000:.1f} KB gzip in {load.requests} requests"
+        f"{' (with the search, started at load)' if load.search_at_load else ''}, budget "
         f"{FIRST_LOAD_WITH_SEARCH_BUDGET / 1000:.0f} KB; largest (KB): {largest}"
     )
 
@@ -82,15 +86,24 @@ def test_the_site_stylesheets_are_sent_without_their_comments(site: Path) -> Non
 
 @pytest.mark.parametrize(("lang", "path"), [("en", ""), ("fr", "mail/setup/")], ids=["en-home", "fr-mail-setup"])
 def test_first_load_counts_what_chromium_loads(site: Path, browser: Any, lang: str, path: str) -> None:
-    """The files the budget counts are the files an empty-cache visit in Chromium requests."""
+    """The files the budget counts are the files an empty-cache visit in Chromium requests; opening the
+    search then requests the worker, the index and the stemmers the benchmark counts for it."""
     load = first_load(site, page_path(site, lang, path))
+    assert not load.search_at_load and len(load.search) >= 2, "the site's bundle starts the search when it opens"
     with serve(site) as server:
         context = browser.new_context(service_workers="block")
         try:
             page = context.new_page()
             page.goto(server.url(load.url), wait_until="networkidle")
+            page.wait_for_timeout(500)  # anything started late by a script
+            at_load = {p for method, p, status in server.requests if method == "GET" and status == 200}
+            page.keyboard.press("/")  # Material's shortcut: opens the search
+            page.keyboard.type("mail")
+            page.locator(".md-search-result__item").first.wait_for(state="attached", timeout=10_000)
+            page.wait_for_load_state("networkidle")
             page.wait_for_timeout(500)  # the worker imports its stemmers after the index
         finally:
             context.close()
         requested = {p for method, p, status in server.requests if method == "GET" and status == 200}
-    assert requested == set(load.files)
+    assert at_load == set(load.files)
+    assert requested - at_load == set(load.search)

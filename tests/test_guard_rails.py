@@ -481,6 +481,28 @@ def test_a_stylesheet_comment_left_open_is_refused_with_its_line(tmp_path: Path)
     assert str(refused.value) == "docs/assets/stylesheets/extra.css:3: a comment is not closed, expected /* ... */"
 
 
+def test_material_s_bundle_is_patched_once_and_refused_when_its_text_changed(tmp_path: Path) -> None:
+    """Each patch of Material's bundle applies once (a second run changes nothing); a bundle whose text
+    changed (a Material upgrade) is refused with the patch's name, not sent half patched."""
+    import material
+
+    shipped = next((Path(material.__file__).parent / "templates").glob(bundle.BUNDLE_GLOB))
+    target = tmp_path / "assets" / "javascripts" / shipped.name
+    target.parent.mkdir(parents=True)
+    target.write_bytes(shipped.read_bytes())
+    bundle.patch_bundle(tmp_path)
+    patched = target.read_text(encoding="utf-8")
+    assert [patched.count(f"/*mdx: {name}*/") for name in bundle.PATCHES] == [1] * len(bundle.PATCHES)
+    assert 'namedItem("search")?ks():tt' not in patched and "new Worker(e)" in patched
+    bundle.patch_bundle(tmp_path)
+    assert target.read_text(encoding="utf-8") == patched
+    material_text, _ = bundle.PATCHES["search worker when the search opens"]
+    target.write_text(shipped.read_text(encoding="utf-8").replace(material_text, "let r=Mn(e);"), encoding="utf-8")
+    with pytest.raises(bundle.AssetError) as refused:
+        bundle.patch_bundle(tmp_path)
+    assert "found 0 times" in str(refused.value) and "search worker when the search opens" in str(refused.value)
+
+
 # -----------------------------------------------------------------------------
 # The site's install (README: `pip install -r requirements.txt`, then `mkdocs serve`)
 # -----------------------------------------------------------------------------

@@ -99,7 +99,8 @@ def _audit(tool: Path, server: Served, url_path: str, out: Path) -> dict[str, An
         "--quiet",
         # Performance is measured by `python -m bench`, not here. Simulated throttling lets the page load at
         # full speed, and tests/lighthouse-config.json shortens the waits after the load (1 s of network quiet
-        # still catches the search index and stemmers) and skips the full-page screenshot: 15 s instead of 25 s.
+        # would still catch the search index and stemmers, were Material to start its search at load again: the
+        # site's bundle starts it when the reader opens it) and skips the full-page screenshot: 15 s instead of 25 s.
         # ("provided" throttling would force 5.25 s waits.) The results kept here do not depend on either.
         "--throttling-method=simulate",
         f"--config-path={CONFIG}",
