@@ -18,9 +18,7 @@ from __future__ import annotations
 import datetime
 import io
 import re
-from pathlib import Path
 
-import pytest
 from bs4 import BeautifulSoup
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
@@ -159,22 +157,8 @@ def test_a_page_is_checked_in_one_line_whatever_it_holds(description: str, body:
 @SETTINGS
 @given(word=hostile_text.filter(lambda t: t.strip() == t and t and not any(c in t for c in "\n\r\u2028\u2029\x85")))
 def test_a_ui_word_reaches_the_templates_as_text(word: str) -> None:
-    from hooks_theme import Words  # noqa: PLC0415 (hooks/theme.py, loaded by path as MkDocs loads it)
+    from artelabs.theme import Words
 
     words = Words("en", "/", None, lambda key, lang: word, {})
     shown = BeautifulSoup(f"<p title=\"{words.t('x')}\">{words.t('x')}</p>", "html.parser")
     assert shown.p["title"] == word and shown.p.get_text() == word and not shown.p.find_all(True)
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _hooks_theme():
-    """hooks/theme.py as a module named hooks_theme (MkDocs loads hooks by path, not as a package)."""
-    import importlib.util
-    import sys
-
-    spec = importlib.util.spec_from_file_location("hooks_theme", ROOT / "hooks" / "theme.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["hooks_theme"] = module
-    spec.loader.exec_module(module)
-    yield
-    sys.modules.pop("hooks_theme", None)
