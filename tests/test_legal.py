@@ -1,4 +1,5 @@
-"""Legal pages: every article cited is in the register (data/legal-refs.yml), the terms have their sections.
+"""Legal pages: every article cited is in the register (data/legal-refs.yml), the terms have their sections,
+every document of data/legal-versions.yml has its versions.
 
 The citation forms are written down at the top of data/legal-refs.yml:
 English "Art. 9(3) nFADP", "Arts. 13–14 GDPR"; French "art. 9 al. 3 LPD", "art. 13 et 14 RGPD".
@@ -108,7 +109,7 @@ def test_every_register_entry_is_complete() -> None:
 
 def test_versions_have_changes_in_both_languages() -> None:
     versions = yaml.safe_load(VERSIONS.read_text(encoding="utf-8"))
-    for page in ("terms", "privacy"):
+    for page in versions:  # every document: terms, privacy, dpa, ...
         for entry in versions[page]:
             where = f"data/legal-versions.yml: {page} {entry['version']}"
             assert entry["status"] in ("confirmed", "unconfirmed"), where
@@ -149,7 +150,7 @@ def test_terms_and_privacy_have_their_sections(site: Path) -> None:
 
 def test_archived_versions_are_published(site: Path) -> None:
     versions = yaml.safe_load(VERSIONS.read_text(encoding="utf-8"))
-    for page in ("terms", "privacy"):
+    for page in versions:  # every document: terms, privacy, dpa, ...
         for entry in versions[page][1:]:
             for lang in LANGUAGES:
                 built = page_path(site, lang, f"{page}/versions/{entry['version']}/")

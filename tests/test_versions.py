@@ -1,4 +1,4 @@
-"""Every version of the terms and the privacy page stays published, at its address, with its text.
+"""Every version of every legal document (data/legal-versions.yml: terms, privacy, ...) stays published, at its address, with its text.
 
 data/published-versions.txt lists each version ever published. A line is never removed (like the anchor
 registry): its pages in both languages and its PDF/A must be built, and a frozen version's sources must not
