@@ -1,0 +1,232 @@
+"""What changed between two versions of a text, word by word, as HTML (the standard library's difflib).
+
+Each version's Markdown becomes a list of blocks (headings, paragraphs, list items, table rows), as plain
+text. The blocks are aligned first: equal blocks are unchanged; within a changed stretch, each new block is
+paired with the most similar old one (in order, at least half of their words in common), so that a rewritten
+paragraph shows its words inserted and deleted, and a paragraph that only moved shows whole, as moved, instead
+of being garbled with the paragraphs around it. Paired blocks are then compared word by word.
+
+`changes(old, new, words)` gives the items of the comparison (overrides/partials/diff.html renders them):
+only the blocks that changed, each under its section's title; inserted words in `<ins>`, deleted ones in
+`<del>`, each opened by words a screen reader says ("inserted:", "deleted:", visually hidden) and shown
+underlined and struck through, not by colour alone. Needs no builder: Markdown is read with Python-Markdown.
+"""
+
+from __future__ import annotations
+
+import difflib
+import html
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+# A word ("l'offre", "e-mail", "3.0" as 3 . 0), a run of spaces, or one sign.
+TOKEN = re.compile(r"\w+(?:['’-]\w+)*|\s+|[^\w\s]")
+SIMILAR = 0.5  # two blocks at least this similar (difflib's ratio of their words) are one block changed
+BLOCKS = ("h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "tr", "pre", "dt", "dd", "summary")
+# What Python-Markdown reads the legal texts with (the site's own markers are taken out before).
+EXTENSIONS = ("abbr", "admonition", "attr_list", "def_list", "md_in_html", "tables")
+
+
+@dataclass(frozen=True)
+class Block:
+    kind: str  # h1…h6, p, li, tr, pre, dt, dd, summary
+    text: str  # plain text, spaces collapsed
+
+    @property
+    def heading(self) -> bool:
+        return self.kind[0] == "h" and self.kind[1:].isdigit()
+
+
+@dataclass
+class Row:
+    """One block of the comparison: its kind, what happened to it and its HTML."""
+
+    kind: str
+    status: str  # changed, inserted, deleted, moved, context (an unchanged title over changes)
+    html: str
+
+
+# -----------------------------------------------------------------------------
+# Markdown into blocks
+# -----------------------------------------------------------------------------
+
+
+def blocks(markdown_text: str) -> list[Block]:
+    """The blocks of a Markdown text, in order, as plain text (links as their text, no markup)."""
+    import markdown
+    from bs4 import BeautifulSoup
+
+    converted = markdown.markdown(markdown_text, extensions=list(EXTENSIONS))
+    soup = BeautifulSoup(converted, "html.parser")
+    out: list[Block] = []
+    for element in soup.find_all(BLOCKS):
+        if element.name == "tr":
+            text = " | ".join(cell.get_text(" ") for cell in element.find_all(["td", "th"]))
+        elif element.name == "li":  # its own words, not those of a list inside it
+            text = "".join(s for s in element.find_all(string=True) if s.find_parent("li") is element)
+        elif element.find_parent(["li", "tr"]) is not None:
+            continue  # a paragraph of a list item or a cell: read with it
+        else:
+            text = element.get_text()
+        text = " ".join(text.split())
+        if text:
+            out.append(Block(element.name, text))
+    return out
+
+
+# -----------------------------------------------------------------------------
+# Words
+# -----------------------------------------------------------------------------
+
+
+def tokens(text: str) -> list[str]:
+    return TOKEN.findall(text)
+
+
+def diff_words(old: str, new: str, words: Mapping[str, str]) -> str:
+    """The new text with the words inserted since the old one in <ins> and those deleted in <del>, as HTML."""
+    a, b = tokens(old), tokens(new)
+    segments: list[list[Any]] = []  # [equal?, old tokens, new tokens]
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        segments.append([tag == "equal", a[i1:i2], b[j1:j2]])
+    # Spaces alone between two changes belong to the change: "<del>a b</del> <ins>c d</ins>", not word by word.
+    for index in range(1, len(segments) - 1):
+        equal, old_part, _ = segments[index]
+        if equal and "".join(old_part).isspace() and not segments[index - 1][0] and not segments[index + 1][0]:
+            segments[index][0] = False
+    merged: list[list[Any]] = []
+    for segment in segments:
+        if merged and not segment[0] and not merged[-1][0]:
+            merged[-1][1] += segment[1]
+            merged[-1][2] += segment[2]
+        else:
+            merged.append(segment)
+    out = []
+    for equal, old_part, new_part in merged:
+        if equal:
+            out.append(html.escape("".join(new_part), quote=False))
+            continue
+        removed, added = "".join(old_part), "".join(new_part)
+        spaced = added if added.strip() else removed  # the spaces around the change, as the text reads
+        lead, trail = spaced[: len(spaced) - len(spaced.lstrip())], spaced[len(spaced.rstrip()) :]
+        marks = [m for m in (mark("del", removed, words), mark("ins", added, words)) if m]
+        out.append(lead + " ".join(marks) + trail if marks else spaced)
+    return "".join(out)
+
+
+def mark(tag: str, text: str, words: Mapping[str, str]) -> str:
+    """<ins> or <del> around text, opened by the words a screen reader says; '' for blank text."""
+    if not text.strip():
+        return ""
+    said = words["inserted" if tag == "ins" else "deleted"]
+    return f'<{tag}><span class="mdx-diff__said">{html.escape(said)} </span>{html.escape(text.strip(), quote=False)}</{tag}>'
+
+
+# -----------------------------------------------------------------------------
+# Blocks
+# -----------------------------------------------------------------------------
+
+
+def align(old: list[Block], new: list[Block]) -> list[tuple[int | None, int | None]]:
+    """(old index, new index) pairs in reading order; None on one side: a block inserted or deleted."""
+    key = [" ".join(b.text.split()) for b in old], [" ".join(b.text.split()) for b in new]
+    pairs: list[tuple[int | None, int | None]] = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, key[0], key[1], autojunk=False).get_opcodes():
+        if tag == "equal":
+            pairs += zip(range(i1, i2), range(j1, j2))
+        else:
+            pairs += _pair(old, new, list(range(i1, i2)), list(range(j1, j2)))
+    return pairs
+
+
+def _pair(old: list[Block], new: list[Block], olds: list[int], news: list[int]) -> list[tuple[int | None, int | None]]:
+    """Within a changed stretch, each new block with the most similar old one still after the last paired."""
+    out: list[tuple[int | None, int | None]] = []
+    start = 0
+    words = {i: _words(old[i].text) for i in olds}
+    for j in news:
+        matcher = difflib.SequenceMatcher(None, autojunk=False)
+        matcher.set_seq2(_words(new[j].text))
+        best, score = None, SIMILAR
+        for position in range(start, len(olds)):
+            i = olds[position]
+            if old[i].heading != new[j].heading:
+                continue
+            matcher.set_seq1(words[i])
+            if matcher.real_quick_ratio() >= score and matcher.quick_ratio() >= score and matcher.ratio() >= score:
+                best, score = position, matcher.ratio()
+        if best is None:
+            out.append((None, j))
+            continue
+        out += [(i, None) for i in olds[start:best]]
+        out.append((olds[best], j))
+        start = best + 1
+    out += [(i, None) for i in olds[start:]]
+    return out
+
+
+def _words(text: str) -> list[str]:
+    """The words that make two blocks alike: not signs, not numbers ("1. Your duties" and "1. The parties" differ)."""
+    return [t.lower() for t in tokens(text) if any(c.isalpha() for c in t)]
+
+
+def compare(old: list[Block], new: list[Block], words: Mapping[str, str]) -> list[Row]:
+    """The rows of the comparison: the blocks that changed, each section's title over its first change."""
+    pairs = align(old, new)
+    deleted: dict[str, int] = {}
+    for i, j in pairs:
+        if j is None and i is not None:
+            deleted.setdefault(old[i].text, i)
+    moved: dict[int, int] = {}  # new index: old index of a block that only moved
+    for i, j in pairs:
+        if i is None and j is not None and new[j].text in deleted and deleted[new[j].text] not in moved.values():
+            moved[j] = deleted[new[j].text]
+    rows: list[Row] = []
+    title: tuple[Row, bool] | None = None  # the last title read, and whether it is shown already
+    for i, j in pairs:
+        block = new[j] if j is not None else old[i]  # type: ignore[index]
+        if i is not None and j is not None:
+            if old[i].text == new[j].text:
+                row = Row(block.kind, "context", html.escape(block.text, quote=False))
+                if block.heading:
+                    title = (row, False)
+                continue
+            row = Row(block.kind, "changed", diff_words(old[i].text, new[j].text, words))
+        elif j is not None:
+            if j in moved:
+                said = html.escape(words["moved"])
+                row = Row(block.kind, "moved", f'<span class="mdx-diff__moved">{said}</span> {html.escape(block.text, quote=False)}')
+            else:
+                row = Row(block.kind, "inserted", mark("ins", block.text, words))
+        else:
+            if i in moved.values():
+                continue  # shown where it moved to
+            row = Row(block.kind, "deleted", mark("del", block.text, words))
+        if block.heading:
+            title = (row, True)
+        elif title is not None and not title[1]:
+            rows.append(title[0])
+            title = (title[0], True)
+        rows.append(row)
+    return rows
+
+
+def items(rows: Iterable[Row]) -> list[dict[str, Any]]:
+    """The rows as the partial writes them: titles and paragraphs, list items gathered into one list."""
+    out: list[dict[str, Any]] = []
+    for row in rows:
+        kind = "title" if row.kind[0] == "h" and row.kind[1:].isdigit() else "item" if row.kind == "li" else "text"
+        if kind == "item":
+            if not out or out[-1]["kind"] != "list":
+                out.append({"kind": "list", "rows": []})
+            out[-1]["rows"].append(row)
+        else:
+            out.append({"kind": kind, "row": row})
+    return out
+
+
+def changes(old: str, new: str, words: Mapping[str, str], read: Callable[[str], list[Block]] = blocks) -> list[dict[str, Any]]:
+    """What changed from the old Markdown text to the new one: the items of the partial (diff.html)."""
+    return items(compare(read(old), read(new), words))
