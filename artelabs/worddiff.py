@@ -142,8 +142,12 @@ def align(old: list[Block], new: list[Block]) -> list[tuple[int | None, int | No
 
 
 def _pair(old: list[Block], new: list[Block], olds: list[int], news: list[int]) -> list[tuple[int | None, int | None]]:
-    """Within a changed stretch, each new block with the most similar old one still after the last paired."""
+    """Within a changed stretch, each new block with the most similar old one still after the last paired.
+
+    Between two pairs, the old blocks left come first (deleted), then the new ones (inserted), as a reader
+    of a marked-up text expects: what went, then what came in its place."""
     out: list[tuple[int | None, int | None]] = []
+    waiting: list[tuple[int | None, int | None]] = []  # new blocks not paired, shown after the old ones before the next pair
     start = 0
     words = {i: _words(old[i].text) for i in olds}
     for j in news:
@@ -158,13 +162,12 @@ def _pair(old: list[Block], new: list[Block], olds: list[int], news: list[int]) 
             if matcher.real_quick_ratio() >= score and matcher.quick_ratio() >= score and matcher.ratio() >= score:
                 best, score = position, matcher.ratio()
         if best is None:
-            out.append((None, j))
+            waiting.append((None, j))
             continue
-        out += [(i, None) for i in olds[start:best]]
+        out += [(i, None) for i in olds[start:best]] + waiting
         out.append((olds[best], j))
-        start = best + 1
-    out += [(i, None) for i in olds[start:]]
-    return out
+        start, waiting = best + 1, []
+    return out + [(i, None) for i in olds[start:]] + waiting
 
 
 def _words(text: str) -> list[str]:

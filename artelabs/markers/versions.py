@@ -23,8 +23,9 @@ from artelabs.markers.base import MarkerError, Renderer
 NAME = "versions"
 EXPECTED = "'versions:DOC'"
 INCLUDE = re.compile(r"^<!--\s*versions:include\s+(?P<doc>[a-z-]+)\s*-->\s*$")
-# A relative link target: [text](target) or a reference definition [id]: target.
-LINK = re.compile(r"(\]\(\s*<?|^[ ]{0,3}\[[^\]]+\]:\s*)(?![a-z][a-z0-9+.-]*:|#|/)", re.M)
+# A relative link target: [text](target) or a reference definition [id]: target. The target starts at the first
+# character that is not a space (or <): "[gdpr]: https://…" was read as the relative target " https://…".
+LINK = re.compile(r"(\]\(\s*<?|^[ ]{0,3}\[[^\]]+\]:[ \t]*)(?=[^\s<])(?![a-z][a-z0-9+.-]*:|#|/)", re.M)
 
 
 def render(renderer: Renderer, rest: str, body: str, alone: bool) -> str:
