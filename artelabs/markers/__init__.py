@@ -22,6 +22,8 @@ in the page's language:
     <!-- diff:DOC.V -->          what changed in version V from the one before, word by word: put at the end
                                  of every version's page by the extension itself (section "Changes from
                                  version X" { #compare }), never typed, so that frozen texts stay as written
+    <!-- dpa:subprocessors -->  (alone on a line) Annex 1 of the data processing agreement (data/dpa.yml)
+    <!-- dpa:security -->       (alone on a line) Annex 2: the security measures, each with its source
     <!-- staff:links -->         every page#id of data/anchors.txt, titled in both languages, to copy
 
 It works on Python-Markdown's own parse: a marker in a code span or a code block
@@ -32,7 +34,7 @@ before anything is built (hooks/markers.py), and the extension itself refuses th
 too, so that no builder publishes a page with a table missing.
 
 Each kind of marker is a module of this package with its partial (ports, company,
-sources, versions, diff, staff, offer); `base` finds markers and holds the renderer they
+sources, versions, diff, dpa, staff, offer); `base` finds markers and holds the renderer they
 share. A new kind: a module with NAME, EXPECTED and render(), listed in KIND_MODULES.
 
 MkDocs: hooks/markers.py adds the extension with the data and sets the language
@@ -54,13 +56,13 @@ from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
 
 from artelabs import datafile
-from artelabs.markers import company, diff, offer, ports, sources, staff, versions
+from artelabs.markers import company, diff, dpa, offer, ports, sources, staff, versions
 from artelabs.markers.base import (  # noqa: F401 (what the hooks and tests use)
     COMMENT, END, EXPECTED, KINDS, START, TOKEN, Marker, MarkerError, Renderer, looks_like_marker, outside_code, scan,
 )
 
 # The kinds of marker, each a module with NAME, EXPECTED and render(): a new kind is one more module here.
-KIND_MODULES = (ports, company, sources, versions, diff, staff, offer)
+KIND_MODULES = (ports, company, sources, versions, diff, dpa, staff, offer)
 for _kind in KIND_MODULES:
     KINDS[_kind.NAME] = _kind.render
     EXPECTED[_kind.NAME] = _kind.EXPECTED
