@@ -15,14 +15,16 @@ underlined and struck through, not by colour alone. Needs no builder: Markdown i
 from __future__ import annotations
 
 import difflib
+import functools
 import html
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-# A word ("l'offre", "e-mail", "3.0" as 3 . 0), a run of spaces, or one sign.
-TOKEN = re.compile(r"\w+(?:['’-]\w+)*|\s+|[^\w\s]")
+# A word ("l'offre", "e-mail", "3.0" as 3 . 0) or one sign, with the spaces after it (half as many tokens to
+# compare as with spaces apart, and no run of spaces matched across two changes).
+TOKEN = re.compile(r"\w+(?:['’-]\w+)*\s*|[^\w\s]\s*|\s+")
 SIMILAR = 0.5  # two blocks at least this similar (difflib's ratio of their words) are one block changed
 BLOCKS = ("h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "tr", "pre", "dt", "dd", "summary")
 # What Python-Markdown reads the legal texts with (the site's own markers are taken out before).
@@ -53,13 +55,12 @@ class Row:
 # -----------------------------------------------------------------------------
 
 
-def blocks(markdown_text: str) -> list[Block]:
+@functools.lru_cache(maxsize=64)  # a version is read twice: compared with the one before it and the one after
+def blocks(markdown_text: str) -> tuple[Block, ...]:
     """The blocks of a Markdown text, in order, as plain text (links as their text, no markup)."""
-    import markdown
     from bs4 import BeautifulSoup
 
-    converted = markdown.markdown(markdown_text, extensions=list(EXTENSIONS))
-    soup = BeautifulSoup(converted, "html.parser")
+    soup = BeautifulSoup(_markdown().reset().convert(markdown_text), "html.parser")
     out: list[Block] = []
     for element in soup.find_all(BLOCKS):
         if element.name == "tr":
@@ -73,7 +74,14 @@ def blocks(markdown_text: str) -> list[Block]:
         text = " ".join(text.split())
         if text:
             out.append(Block(element.name, text))
-    return out
+    return tuple(out)
+
+
+@functools.cache
+def _markdown() -> Any:
+    import markdown
+
+    return markdown.Markdown(extensions=list(EXTENSIONS))
 
 
 # -----------------------------------------------------------------------------
@@ -88,13 +96,14 @@ def tokens(text: str) -> list[str]:
 def diff_words(old: str, new: str, words: Mapping[str, str]) -> str:
     """The new text with the words inserted since the old one in <ins> and those deleted in <del>, as HTML."""
     a, b = tokens(old), tokens(new)
+    keys = [t.strip() for t in a], [t.strip() for t in b]  # "terms" before a space or a full stop: one word
     segments: list[list[Any]] = []  # [equal?, old tokens, new tokens]
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, *keys, autojunk=False).get_opcodes():
         segments.append([tag == "equal", a[i1:i2], b[j1:j2]])
     # Spaces alone between two changes belong to the change: "<del>a b</del> <ins>c d</ins>", not word by word.
     for index in range(1, len(segments) - 1):
         equal, old_part, _ = segments[index]
-        if equal and "".join(old_part).isspace() and not segments[index - 1][0] and not segments[index + 1][0]:
+        if equal and not "".join(old_part).strip() and not segments[index - 1][0] and not segments[index + 1][0]:
             segments[index][0] = False
     merged: list[list[Any]] = []
     for segment in segments:
@@ -103,14 +112,18 @@ def diff_words(old: str, new: str, words: Mapping[str, str]) -> str:
             merged[-1][2] += segment[2]
         else:
             merged.append(segment)
-    out = []
+    out: list[str] = []
+    before = ""  # the spaces after the last unchanged word in the old text
     for equal, old_part, new_part in merged:
         if equal:
             out.append(html.escape("".join(new_part), quote=False))
+            before = old_part[-1][len(old_part[-1].rstrip()) :]
             continue
         removed, added = "".join(old_part), "".join(new_part)
         spaced = added if added.strip() else removed  # the spaces around the change, as the text reads
         lead, trail = spaced[: len(spaced) - len(spaced.lstrip())], spaced[len(spaced.rstrip()) :]
+        if not added.strip() and out and not out[-1][-1:].isspace():
+            lead = before  # "a b." to "a.": "a <del>b</del>.", as the old text was spaced
         marks = [m for m in (mark("del", removed, words), mark("ins", added, words)) if m]
         out.append(lead + " ".join(marks) + trail if marks else spaced)
     return "".join(out)
@@ -129,7 +142,7 @@ def mark(tag: str, text: str, words: Mapping[str, str]) -> str:
 # -----------------------------------------------------------------------------
 
 
-def align(old: list[Block], new: list[Block]) -> list[tuple[int | None, int | None]]:
+def align(old: tuple[Block, ...], new: tuple[Block, ...]) -> list[tuple[int | None, int | None]]:
     """(old index, new index) pairs in reading order; None on one side: a block inserted or deleted."""
     key = [" ".join(b.text.split()) for b in old], [" ".join(b.text.split()) for b in new]
     pairs: list[tuple[int | None, int | None]] = []
@@ -141,7 +154,7 @@ def align(old: list[Block], new: list[Block]) -> list[tuple[int | None, int | No
     return pairs
 
 
-def _pair(old: list[Block], new: list[Block], olds: list[int], news: list[int]) -> list[tuple[int | None, int | None]]:
+def _pair(old: tuple[Block, ...], new: tuple[Block, ...], olds: list[int], news: list[int]) -> list[tuple[int | None, int | None]]:
     """Within a changed stretch, each new block with the most similar old one still after the last paired.
 
     Between two pairs, the old blocks left come first (deleted), then the new ones (inserted), as a reader
@@ -172,10 +185,10 @@ def _pair(old: list[Block], new: list[Block], olds: list[int], news: list[int]) 
 
 def _words(text: str) -> list[str]:
     """The words that make two blocks alike: not signs, not numbers ("1. Your duties" and "1. The parties" differ)."""
-    return [t.lower() for t in tokens(text) if any(c.isalpha() for c in t)]
+    return [t.strip().lower() for t in tokens(text) if any(c.isalpha() for c in t)]
 
 
-def compare(old: list[Block], new: list[Block], words: Mapping[str, str]) -> list[Row]:
+def compare(old: tuple[Block, ...], new: tuple[Block, ...], words: Mapping[str, str]) -> list[Row]:
     """The rows of the comparison: the blocks that changed, each section's title over its first change."""
     pairs = align(old, new)
     deleted: dict[str, int] = {}
@@ -230,6 +243,11 @@ def items(rows: Iterable[Row]) -> list[dict[str, Any]]:
     return out
 
 
-def changes(old: str, new: str, words: Mapping[str, str], read: Callable[[str], list[Block]] = blocks) -> list[dict[str, Any]]:
+def changes(old: str, new: str, words: Mapping[str, str]) -> list[dict[str, Any]]:
     """What changed from the old Markdown text to the new one: the items of the partial (diff.html)."""
-    return items(compare(read(old), read(new), words))
+    return _changes(old, new, tuple(sorted(words.items())))
+
+
+@functools.lru_cache(maxsize=32)  # the check before a build and the page itself ask for the same comparison
+def _changes(old: str, new: str, words: tuple[tuple[str, str], ...]) -> list[dict[str, Any]]:
+    return items(compare(blocks(old), blocks(new), dict(words)))

@@ -56,6 +56,9 @@ def test_a_deleted_word() -> None:
     html = worddiff.diff_words("Storage is unlimited and free.", "Storage is free.", WORDS["en"])
     assert marks(html) == [("del", "unlimited and")]
     assert plain(html) == "Storage is unlimited and free."
+    html = worddiff.diff_words("Notice by e-mail or post.", "Notice by e-mail.", WORDS["en"])
+    assert marks(html) == [("del", "or post")]
+    assert plain(html) == "Notice by e-mail or post.", "spaced as the old text was"
 
 
 def test_a_replaced_word_shows_what_went_then_what_came() -> None:
@@ -155,7 +158,7 @@ def test_lists_stay_lists_and_french_reads_alike() -> None:
 
 
 def test_markdown_is_read_as_text() -> None:
-    found = worddiff.blocks("## A title { #id }\n\nSee [the **terms**](terms.md#x) & more.\n\n| a | b |\n|---|---|\n| 1 | 2 |\n")
+    found = list(worddiff.blocks("## A title { #id }\n\nSee [the **terms**](terms.md#x) & more.\n\n| a | b |\n|---|---|\n| 1 | 2 |\n"))
     assert found == [
         worddiff.Block("h2", "A title"), worddiff.Block("p", "See the terms & more."),
         worddiff.Block("tr", "a | b"), worddiff.Block("tr", "1 | 2"),
