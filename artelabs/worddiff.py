@@ -19,7 +19,7 @@ import functools
 import html
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 # A word ("l'offre", "e-mail", "3.0" as 3 . 0) or one sign, with the spaces after it (half as many tokens to
@@ -35,10 +35,15 @@ EXTENSIONS = ("abbr", "admonition", "attr_list", "def_list", "md_in_html", "tabl
 class Block:
     kind: str  # h1…h6, p, li, tr, pre, dt, dd, summary
     text: str  # plain text, spaces collapsed
+    anchor: str = field(default="", compare=False)  # a title's id ({ #id }): where the page shows it
 
     @property
     def heading(self) -> bool:
         return self.kind[0] == "h" and self.kind[1:].isdigit()
+
+    @property
+    def level(self) -> int:
+        return int(self.kind[1:]) if self.heading else 7
 
 
 @dataclass
@@ -46,7 +51,8 @@ class Row:
     """One block of the comparison: its kind, what happened to it and its HTML."""
 
     kind: str
-    status: str  # changed, inserted, deleted, moved, context (an unchanged title over changes)
+    status: str  # changed, inserted, deleted, moved, section (a new section: a link to it), context (an unchanged
+    # title over changes), same (unchanged: not shown)
     html: str
 
 
@@ -73,7 +79,7 @@ def blocks(markdown_text: str) -> tuple[Block, ...]:
             text = element.get_text()
         text = " ".join(text.split())
         if text:
-            out.append(Block(element.name, text))
+            out.append(Block(element.name, text, element.get("id", "")))
     return tuple(out)
 
 
@@ -134,7 +140,7 @@ def mark(tag: str, text: str, words: Mapping[str, str]) -> str:
     if not text.strip():
         return ""
     said = words["inserted" if tag == "ins" else "deleted"]
-    return f'<{tag}><span class="mdx-diff__said">{html.escape(said)} </span>{html.escape(text.strip(), quote=False)}</{tag}>'
+    return f'<{tag}><span class="mdx-sr">{html.escape(said)} </span>{html.escape(text.strip(), quote=False)}</{tag}>'
 
 
 # -----------------------------------------------------------------------------
@@ -189,7 +195,10 @@ def _words(text: str) -> list[str]:
 
 
 def compare(old: tuple[Block, ...], new: tuple[Block, ...], words: Mapping[str, str]) -> list[Row]:
-    """The rows of the comparison: the blocks that changed, each section's title over its first change."""
+    """The rows of the comparison: the blocks that changed, each section's title over its first change.
+
+    A section whose text is all new (everything under its title inserted) shows its title and a link to it in the
+    text above instead of its text again: the page (and its PDF) holds that text already, a few lines up."""
     pairs = align(old, new)
     deleted: dict[str, int] = {}
     for i, j in pairs:
@@ -199,34 +208,61 @@ def compare(old: tuple[Block, ...], new: tuple[Block, ...], words: Mapping[str, 
     for i, j in pairs:
         if i is None and j is not None and new[j].text in deleted and deleted[new[j].text] not in moved.values():
             moved[j] = deleted[new[j].text]
-    rows: list[Row] = []
-    title: tuple[Row, bool] | None = None  # the last title read, and whether it is shown already
+    entries: list[tuple[Block, Row]] = []  # every block in reading order, the unchanged ones as "same"
     for i, j in pairs:
         block = new[j] if j is not None else old[i]  # type: ignore[index]
         if i is not None and j is not None:
             if old[i].text == new[j].text:
-                row = Row(block.kind, "context", html.escape(block.text, quote=False))
-                if block.heading:
-                    title = (row, False)
-                continue
-            row = Row(block.kind, "changed", diff_words(old[i].text, new[j].text, words))
+                entries.append((block, Row(block.kind, "same", html.escape(block.text, quote=False))))
+            else:
+                entries.append((block, Row(block.kind, "changed", diff_words(old[i].text, new[j].text, words))))
         elif j is not None:
             if j in moved:
                 said = html.escape(words["moved"])
-                row = Row(block.kind, "moved", f'<span class="mdx-diff__moved">{said}</span> {html.escape(block.text, quote=False)}')
+                entries.append((block, Row(block.kind, "moved", f'<span class="mdx-diff__moved">{said}</span> {html.escape(block.text, quote=False)}')))
             else:
-                row = Row(block.kind, "inserted", mark("ins", block.text, words))
-        else:
-            if i in moved.values():
-                continue  # shown where it moved to
-            row = Row(block.kind, "deleted", mark("del", block.text, words))
+                entries.append((block, Row(block.kind, "inserted", mark("ins", block.text, words))))
+        elif i not in moved.values():
+            entries.append((block, Row(block.kind, "deleted", mark("del", block.text, words))))
+        elif block.heading:  # a title that moved: shown where it went, and over what was deleted under it here
+            entries.append((block, Row(block.kind, "same", html.escape(block.text, quote=False))))
+    rows: list[Row] = []
+    title: Row | None = None  # the last unchanged title read, not shown yet
+    for block, row in _new_sections(entries, words):
+        if row.status == "same":
+            title = row if block.heading else title
+            continue
         if block.heading:
-            title = (row, True)
-        elif title is not None and not title[1]:
-            rows.append(title[0])
-            title = (title[0], True)
+            title = None
+        elif title is not None:
+            rows.append(Row(title.kind, "context", title.html))
+            title = None
         rows.append(row)
     return rows
+
+
+def _new_sections(entries: list[tuple[Block, Row]], words: Mapping[str, str]) -> list[tuple[Block, Row]]:
+    """Each section whose text is new as a whole (its title new, moved, changed or not): its title, then one line
+    that links to it in the text above (words["section"]), instead of every block marked inserted."""
+    out: list[tuple[Block, Row]] = []
+    index = 0
+    while index < len(entries):
+        block, row = entries[index]
+        out.append((block, row))
+        index += 1
+        if not (block.heading and block.anchor and row.status != "deleted" and "section" in words):
+            continue
+        end = index
+        while end < len(entries) and not (entries[end][0].heading and entries[end][0].level <= block.level):
+            end += 1
+        span = entries[index:end]
+        new_text = [r for _, r in span if r.status != "deleted"]  # the old text under it is shown, deleted
+        if new_text and all(r.status == "inserted" for r in new_text):
+            link = f'<a href="#{html.escape(block.anchor)}">{html.escape(block.text, quote=False)}</a>'
+            out += [(b, r) for b, r in span if r.status == "deleted"]
+            out.append((Block("p", ""), Row("p", "section", f"{html.escape(words['section'])} {link}")))
+            index = end
+    return out
 
 
 def items(rows: Iterable[Row]) -> list[dict[str, Any]]:

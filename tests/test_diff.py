@@ -27,7 +27,7 @@ def marks(html: str, lang: str = "en") -> list[tuple[str, str]]:
     soup = BeautifulSoup(html, "html.parser")
     out = []
     for element in soup.find_all(["ins", "del"]):
-        said = element.select_one(".mdx-diff__said")
+        said = element.select_one(".mdx-sr")
         assert said is not None and said.get_text() == WORDS[lang]["inserted" if element.name == "ins" else "deleted"] + " "
         out.append((element.name, element.get_text().removeprefix(said.get_text())))
     return out
@@ -36,7 +36,7 @@ def marks(html: str, lang: str = "en") -> list[tuple[str, str]]:
 def plain(html: str) -> str:
     """What the reader sees: the text without the visually hidden words."""
     soup = BeautifulSoup(html, "html.parser")
-    for said in soup.select(".mdx-diff__said"):
+    for said in soup.select(".mdx-sr"):
         said.decompose()
     return soup.get_text()
 
@@ -141,6 +141,31 @@ def test_a_changed_paragraph_beside_a_moved_one_is_not_garbled() -> None:
     found = rows(OLD, new)
     assert [row.status for row in found] == ["context", "moved", "changed"]
     assert marks(found[2].html) == [("ins", "mail")]
+
+
+def test_a_new_section_is_its_title_and_a_link_to_its_text() -> None:
+    words = {**WORDS["en"], "section": "All new, in full in the text above:"}
+    new = OLD.replace("## Liability", "## Backups { #backups }\n\nWe keep backups.\n\n- Daily.\n- For 30 days.\n\n## Liability")
+    found = worddiff.compare(worddiff.blocks(OLD), worddiff.blocks(new), words)
+    assert [(row.kind, row.status) for row in found] == [("h2", "inserted"), ("p", "section")]
+    assert marks(found[0].html) == [("ins", "Backups")]
+    link = BeautifulSoup(found[1].html, "html.parser").find("a")
+    assert link["href"] == "#backups" and link.get_text() == "Backups"
+
+
+def test_a_section_whose_text_is_all_new_keeps_its_old_text_deleted() -> None:
+    words = {**WORDS["en"], "section": "All new, in full in the text above:"}
+    new = OLD.replace("Each address has unlimited storage.\n\nWe keep backups for you.\n", "Quotas depend on the offer you chose.\n\nArchives are yours to make.\n")
+    found = worddiff.compare(worddiff.blocks(OLD), worddiff.blocks(new), words)
+    assert [(row.kind, row.status) for row in found] == [("h2", "context"), ("p", "deleted"), ("p", "deleted"), ("p", "section")]
+    assert BeautifulSoup(found[3].html, "html.parser").find("a")["href"] == "#storage"
+
+
+def test_a_section_with_a_changed_paragraph_is_shown_word_by_word() -> None:
+    words = {**WORDS["en"], "section": "All new, in full in the text above:"}
+    new = OLD.replace("We keep backups for you.", "We keep backups for you.\n\nA new paragraph about quotas.")
+    found = worddiff.compare(worddiff.blocks(OLD), worddiff.blocks(new), words)
+    assert [(row.kind, row.status) for row in found] == [("h2", "context"), ("p", "inserted")]
 
 
 def test_a_rewritten_title_with_the_same_number_is_not_paired() -> None:

@@ -93,7 +93,7 @@ def inserted_words(section) -> list[str]:
     """The text of each <ins>, without the words said to screen readers."""
     out = []
     for ins in section.select("ins"):
-        said = ins.select_one(".mdx-diff__said")
+        said = ins.select_one(".mdx-sr")
         out.append(ins.get_text().removeprefix(said.get_text() if said else ""))
     return out
 
@@ -112,7 +112,7 @@ def test_a_version_page_shows_what_changed_word_by_word(site: Path, line: list[s
         marks = section.select("ins, del")
         assert section.select("ins") and section.select("del"), f"{doc} {version} ({lang}): no word inserted or deleted"
         for mark in marks:  # not by colour alone: each says what it is to a screen reader
-            said = mark.select_one(".mdx-diff__said")
+            said = mark.select_one(".mdx-sr")
             expected = STRINGS("diff.inserted" if mark.name == "ins" else "diff.deleted", lang)
             assert said is not None and said.get_text().strip() == expected, f"{doc} {version} ({lang}): {mark}"
 

@@ -46,7 +46,7 @@ def render(renderer: Renderer, rest: str, body: str, alone: bool) -> str:
     previous = numbers[index + 1] if index + 1 < len(numbers) else None
     items: list[dict[str, Any]] = []
     if previous is not None:
-        said = {key: renderer.t(f"diff.{key}") for key in ("inserted", "deleted", "moved")}
+        said = {key: renderer.t(f"diff.{key}") for key in ("inserted", "deleted", "moved", "section")}
         items = worddiff.changes(text(renderer, doc, previous), text(renderer, doc, version), said)
     return renderer.template("diff.html", items=items, previous=previous, one_line=False) + "\n"
 
