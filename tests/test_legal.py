@@ -216,10 +216,11 @@ def test_an_unconfirmed_detail_shows_to_be_confirmed(tmp_path: Path) -> None:
     for lang, tbc in (("en", "to be confirmed"), ("fr", "à confirmer")):
         renderer = dpa_renderer(root, lang)
         table = BeautifulSoup(renderer.render("dpa:subprocessors", alone=True), "html.parser")
-        header = table.find(id="subprocessor-infomaniak").find("th")
-        text = " ".join(header.get_text(" ").split())
-        assert ("Switzerland" if lang == "en" else "Suisse") in text
-        assert text.count(tbc) == 2, text  # legal name and address; not the confirmed name and country
+        row = table.find(id="subprocessor-infomaniak")
+        assert tbc not in row.find("th").get_text(), "the name is confirmed"
+        identity = " ".join(row.find("td").get_text(" ").split())
+        assert ("Switzerland" if lang == "en" else "Suisse") in identity
+        assert identity.count(tbc) == 2, identity  # legal name and address; not the confirmed country
         measures = BeautifulSoup(renderer.render("dpa:security", alone=True), "html.parser")
         first, second = (measures.find(id=f"measure-{entry}") for entry in ("tls", "two-step"))
         assert tbc not in first.get_text() and tbc in second.get_text()
