@@ -224,6 +224,10 @@ def test_the_newest_version_page_compares_with_the_one_before(doc: str, lang: st
 
 def test_a_page_that_is_not_a_version_has_no_comparison() -> None:
     assert f'id="{diff.ANCHOR}"' not in convert("terms.md", "en")
+    doc = next(iter(VERSIONS))
+    one = f"# Title {{ #title }}\n\n<!-- versions:{doc}.{VERSIONS[doc][-1]['version']} -->\n"
+    elsewhere = markdown.markdown(one, extensions=[*EXTENSIONS, markers.makeExtension(lang="en", root=str(ROOT), page="contact/")])
+    assert "mdx-versions" in elsewhere and f'id="{diff.ANCHOR}"' not in elsewhere
 
 
 def test_the_first_version_says_it_has_nothing_to_compare_with() -> None:
@@ -242,3 +246,12 @@ def test_a_wrong_diff_marker_says_what_is_expected() -> None:
         renderer.render(f"diff:{next(iter(VERSIONS))}.9.9", alone=True)
     with pytest.raises(markers.MarkerError, match="alone"):
         renderer.render(f"diff:{next(iter(VERSIONS))}.{VERSIONS[next(iter(VERSIONS))][0]['version']}", alone=False)
+
+
+def test_a_version_page_knows_its_own_path() -> None:
+    """The dot of a version is not a language suffix: the page is terms/versions/3.0/, not terms/versions/3/."""
+    from artelabs import core
+
+    assert core.page_path("terms/versions/3.0.md") == "terms/versions/3.0/"
+    assert core.page_path("terms/versions/3.0.fr.md") == "terms/versions/3.0/"
+    assert core.page_path("mail/setup.fr.md") == "mail/setup/" and core.page_path("index.fr.md") == ""

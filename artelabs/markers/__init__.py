@@ -115,7 +115,9 @@ class _Changes(Preprocessor):
             return lines
         renderer = self.extension.current()
         found = diff.version_of(lines, renderer.more.get("versions", {}))
-        return lines + diff.section(renderer, *found) if found else lines
+        if found is None or (renderer.page.strip("/") not in ("", f"{found[0]}/versions/{found[1]}")):
+            return lines  # not a version's page (its path, when the builder gives it, says so too)
+        return lines + diff.section(renderer, *found)
 
 
 class _Include(Preprocessor):
