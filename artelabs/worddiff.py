@@ -9,7 +9,8 @@ of being garbled with the paragraphs around it. Paired blocks are then compared 
 `changes(old, new, words)` gives the items of the comparison (overrides/partials/diff.html renders them):
 only the blocks that changed, each under its section's title; inserted words in `<ins>`, deleted ones in
 `<del>`, each opened by words a screen reader says ("inserted:", "deleted:", visually hidden) and shown
-underlined and struck through, not by colour alone. Needs no builder: Markdown is read with Python-Markdown.
+underlined and struck through, not by colour alone; a section whose text is all new is its title and a link
+to it (the version's page holds its text already). Needs no builder: Markdown is read with Python-Markdown.
 """
 
 from __future__ import annotations
@@ -106,12 +107,7 @@ def diff_words(old: str, new: str, words: Mapping[str, str]) -> str:
     segments: list[list[Any]] = []  # [equal?, old tokens, new tokens]
     for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, *keys, autojunk=False).get_opcodes():
         segments.append([tag == "equal", a[i1:i2], b[j1:j2]])
-    # Spaces alone between two changes belong to the change: "<del>a b</del> <ins>c d</ins>", not word by word.
-    for index in range(1, len(segments) - 1):
-        equal, old_part, _ = segments[index]
-        if equal and not "".join(old_part).strip() and not segments[index - 1][0] and not segments[index + 1][0]:
-            segments[index][0] = False
-    merged: list[list[Any]] = []
+    merged: list[list[Any]] = []  # a deletion next to an insertion: one change, "<del>a b</del> <ins>c d</ins>"
     for segment in segments:
         if merged and not segment[0] and not merged[-1][0]:
             merged[-1][1] += segment[1]
