@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import subprocess
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -206,10 +207,11 @@ def pdf_path(lang: str, config: MkDocsConfig) -> str | None:
 
 
 def page_path(src_uri: str) -> str:
-    """A page's path under its language root: mail/setup.fr.md -> mail/setup/, index.md -> ""."""
+    """A page's path under its language root: mail/setup.fr.md -> mail/setup/, index.md -> "",
+    terms/versions/3.0.md -> terms/versions/3.0/ (a dot in a name is not always a language)."""
     stem = src_uri.removesuffix(".md")
     name = stem.rsplit("/", 1)[-1]
-    if "." in name:  # the suffix layout of mkdocs-static-i18n: x.fr.md
+    if re.fullmatch(r"[a-z]{2}(?:_[A-Z]{2})?", name.rpartition(".")[2]) and "." in name:  # x.fr.md (suffix layout)
         stem = stem.rpartition(".")[0]
     if stem == "index" or stem.endswith("/index"):
         return stem.removesuffix("index")

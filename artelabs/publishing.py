@@ -6,6 +6,7 @@ from datetime import date
 from pathlib import Path
 
 from artelabs import datafile
+from artelabs.markers import dpa
 
 MAX_AGE_DAYS = 365
 
@@ -19,9 +20,11 @@ def problems(root: Path, today: date, *, dated: bool = True, versioned: bool = T
         f"{doc} {entry['version']} effective date" for doc, entries in more["versions"].items() for entry in entries
         if entry["status"] != "confirmed"
     ]
-    if company or versions:
+    annexes = dpa.unconfirmed(root)  # the data processing agreement's sub-processors and security measures
+    if company or versions or annexes:
         parts = [f"data/company.yml: {', '.join(company)}"] if company else []
         parts += [f"data/legal-versions.yml: {', '.join(versions)}"] if versions else []
+        parts += [f"data/dpa.yml: {', '.join(annexes)}"] if annexes else []
         out.append(f"not confirmed by the company (shown 'to be confirmed'): {'; '.join(parts)}")
     stale = [
         f"{page}: {entry['title']['en'] if isinstance(entry['title'], dict) else entry['title']} ({entry['checked']})"

@@ -19,14 +19,17 @@ import re
 from pathlib import Path
 
 UNSEARCHED = ("#sources", "#history")
-# The legal texts are long and read in full on their pages; the index keeps each section's title and
-# opening words, so that "cookies" or "résiliation" finds the section and the first search downloads less.
-SUMMARIZED = ("terms/", "privacy/", "dpa/")
+# The legal texts (every document of data/legal-versions.yml: terms, privacy, dpa, ...) are long and read
+# in full on their pages; the index keeps each section's title and opening words, so that "cookies" or
+# "résiliation" finds the section and the first search downloads less.
 SUMMARY = 300  # characters of text kept per section of a summarized page
 
 
-def split_search_index(site: Path, languages: list[str], synonyms: dict[str, list[list[str]]] | None = None) -> None:
-    """The combined index as one index per language (the default language's at the root), with synonyms."""
+def split_search_index(
+    site: Path, languages: list[str], synonyms: dict[str, list[list[str]]] | None = None, summarized: tuple[str, ...] = (),
+) -> None:
+    """The combined index as one index per language (the default language's at the root), with synonyms;
+    sections of pages under `summarized` (the legal documents: "terms/", ...) keep their opening words only."""
     default, others = languages[0], languages[1:]
     path = site / "search" / "search_index.json"
     index = json.loads(path.read_text(encoding="utf-8"))
@@ -45,21 +48,21 @@ def split_search_index(site: Path, languages: list[str], synonyms: dict[str, lis
         # not searched: keeping them out keeps the index, which every first search downloads, small.
         docs = [doc for doc in docs if "/versions/" not in doc["location"] and not doc["location"].endswith(UNSEARCHED)]
         groups = (synonyms or {}).get(lang, [])
-        docs = [{**doc, "text": with_synonyms(doc["title"], lean(doc["text"], doc["location"]), groups)} for doc in docs]
+        docs = [{**doc, "text": with_synonyms(doc["title"], lean(doc["text"], doc["location"], summarized), groups)} for doc in docs]
         target.parent.mkdir(parents=True, exist_ok=True)
         content = {"config": {**index["config"], "lang": [lang]}, "docs": docs}
         target.write_text(json.dumps(content, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
 
-def lean(text: str, location: str = "") -> str:
+def lean(text: str, location: str = "", summarized: tuple[str, ...] = ()) -> str:
     """A section's text as the search shows it: plain words (code stays code), no buttons, no drawings.
 
-    Sections of the legal pages keep their opening words only (SUMMARIZED), as plain text.
+    Sections of the pages under `summarized` (the legal documents) keep their opening words only, as plain text.
     """
     text = re.sub(r"<(svg|button)\b.*?</\1>", " ", text, flags=re.S)
     text = re.sub(r"<(?!/?code>)[^>]+>", " ", text)  # plain text; code stays code in the results
     text = re.sub(r"\s+", " ", text).strip()
-    if location.startswith(SUMMARIZED):
+    if summarized and location.startswith(summarized):
         plain = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", text)).strip()
         text = plain if len(plain) <= SUMMARY else plain[: plain.rfind(" ", 0, SUMMARY)] + " …"
     return text

@@ -54,6 +54,14 @@ def on_files(files: Files, *, config: MkDocsConfig, **kwargs: Any) -> None:
                 renderer.render(marker.body, alone=marker.alone)
             except markers.MarkerError as error:
                 raise PluginError(f"docs/{file.src_uri}:{marker.line}: {error}") from None
+        # A version's page ends with what changed from the version before (added by the extension, not written):
+        # checked here too, so that a missing earlier text stops the build in one line (computed once: cached).
+        version = markers.diff.version_of(file.content_string.splitlines(), renderer.more.get("versions", {}))
+        if version:
+            try:
+                renderer.render(f"diff:{version[0]}.{version[1]}", alone=True)
+            except markers.MarkerError as error:
+                raise PluginError(f"docs/{file.src_uri}: what changed from the previous version: {error}") from None
 
 
 def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, **kwargs: Any) -> None:

@@ -26,4 +26,5 @@ def on_post_page(output: str, *, page: Page, config: MkDocsConfig, **kwargs: Any
 @event_priority(core.AFTER_ALL_LANGUAGES)
 def on_post_build(*, config: MkDocsConfig, **kwargs: Any) -> None:
     if core.is_outer_pass(config):
-        search.split_search_index(Path(config.site_dir), core.languages(config), core.synonyms(config))
+        summarized = tuple(f"{doc}/" for doc in core.more(config)["versions"])
+        search.split_search_index(Path(config.site_dir), core.languages(config), core.synonyms(config), summarized)

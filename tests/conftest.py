@@ -29,12 +29,12 @@ PAGES = (
     "mail/sync/",
     "mail/domain/", "mail/mailbox/", "mail/moving/", "privacy/", "terms/", "dpa/", "status/", "contact/",
 )
-# Every version of the terms, privacy and data processing agreement pages, each at its own address for good
-# (data/published-versions.txt).
-VERSION_PAGES = (
-    "terms/versions/2.0/", "terms/versions/3.0/", "terms/versions/3.1/",
-    "privacy/versions/2.0/", "privacy/versions/3.0/", "privacy/versions/3.1/",
-    "dpa/versions/1.0/",
+# Every version of every legal document (terms, privacy, dpa, ...), each at its own address for good:
+# "DOC VERSION ..." lines of data/published-versions.txt.
+VERSION_PAGES = tuple(
+    f"{line.split()[0]}/versions/{line.split()[1]}/"
+    for line in (ROOT / "data" / "published-versions.txt").read_text(encoding="utf-8").splitlines()
+    if line.strip() and not line.startswith("#")
 )
 # Every page of each language: the navigation's, the versions of the legal pages and the staff sheet.
 EVERY_PAGE = (*PAGES, *VERSION_PAGES, "staff/links/")

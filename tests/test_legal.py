@@ -1,4 +1,5 @@
-"""Legal pages: every article cited is in the register (data/legal-refs.yml), the terms have their sections.
+"""Legal pages: every article cited is in the register (data/legal-refs.yml), the terms have their sections,
+every document of data/legal-versions.yml has its versions.
 
 The citation forms are written down at the top of data/legal-refs.yml:
 English "Art. 9(3) nFADP", "Arts. 13–14 GDPR"; French "art. 9 al. 3 LPD", "art. 13 et 14 RGPD".
@@ -9,6 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 import yaml
 from bs4 import BeautifulSoup
 
@@ -120,7 +122,7 @@ def test_every_register_entry_is_complete() -> None:
 
 def test_versions_have_changes_in_both_languages() -> None:
     versions = yaml.safe_load(VERSIONS.read_text(encoding="utf-8"))
-    for page in ("terms", "privacy"):
+    for page in versions:  # every document: terms, privacy, dpa, ...
         for entry in versions[page]:
             where = f"data/legal-versions.yml: {page} {entry['version']}"
             assert entry["status"] in ("confirmed", "unconfirmed"), where
@@ -161,8 +163,125 @@ def test_terms_and_privacy_have_their_sections(site: Path) -> None:
 
 def test_archived_versions_are_published(site: Path) -> None:
     versions = yaml.safe_load(VERSIONS.read_text(encoding="utf-8"))
-    for page in ("terms", "privacy"):
+    for page in versions:  # every document: terms, privacy, dpa, ...
         for entry in versions[page][1:]:
             for lang in LANGUAGES:
                 built = page_path(site, lang, f"{page}/versions/{entry['version']}/")
                 assert built.is_file(), f"{page} {entry['version']} ({lang}) is not published"
+
+
+# ---------------------------------------------------------------------------
+# The annexes of the data processing agreement (<!-- dpa:subprocessors -->, <!-- dpa:security -->, data/dpa.yml)
+# ---------------------------------------------------------------------------
+
+
+def dpa_copy(tmp_path: Path, change=None) -> Path:
+    """A folder with data/dpa.yml (changed by change(data)), its schema, the words and the partials."""
+    import shutil
+
+    for name in ("data/schemas/dpa.schema.json", "data/schemas/strings.schema.json", "data/strings.yml", "overrides/partials"):
+        target = tmp_path / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        (shutil.copytree if (ROOT / name).is_dir() else shutil.copy)(ROOT / name, target)
+    data = yaml.safe_load((ROOT / "data" / "dpa.yml").read_text(encoding="utf-8"))
+    if change:
+        change(data)
+    (tmp_path / "data" / "dpa.yml").write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return tmp_path
+
+
+def dpa_renderer(root: Path, lang: str):
+    from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+    from artelabs import datafile, markers
+
+    env = Environment(loader=FileSystemLoader([str(root / "overrides")]), autoescape=select_autoescape(default=True))
+    renderer = markers.Renderer({}, datafile.Strings(root / "data" / "strings.yml"), env, lang, "dpa/")
+    renderer.root = root
+    return renderer
+
+
+def test_the_annexes_show_each_entry_in_both_languages() -> None:
+    data = yaml.safe_load((ROOT / "data" / "dpa.yml").read_text(encoding="utf-8"))
+    for lang in LANGUAGES:
+        renderer = dpa_renderer(ROOT, lang)
+        table = BeautifulSoup(renderer.render("dpa:subprocessors", alone=True), "html.parser")
+        for entry in data["subprocessors"]:
+            row = table.find(id=f"subprocessor-{entry['id']}")
+            assert row is not None and entry["name"]["value"] in row.get_text()
+            assert entry["when"][lang] in row.get_text()
+        table = BeautifulSoup(renderer.render("dpa:security", alone=True), "html.parser")
+        for entry in data["security"]:
+            row = table.find(id=f"measure-{entry['id']}")
+            assert row is not None and entry["text"][lang] in row.get_text(), f"{lang}: {entry['id']}"
+            assert row.find("a")["href"], f"{lang}: {entry['id']} links to where it is stated"
+
+
+def test_an_unconfirmed_detail_shows_to_be_confirmed(tmp_path: Path) -> None:
+    def change(data):
+        data["subprocessors"][0]["country"] = {"value": {"en": "Switzerland", "fr": "Suisse"}, "status": "confirmed"}
+        data["subprocessors"][0]["legal_name"] = {"value": None, "status": "unconfirmed"}
+        data["security"][0]["status"] = "confirmed"
+        data["security"][1]["status"] = "unconfirmed"
+
+    root = dpa_copy(tmp_path, change)
+    for lang, tbc in (("en", "to be confirmed"), ("fr", "à confirmer")):
+        renderer = dpa_renderer(root, lang)
+        table = BeautifulSoup(renderer.render("dpa:subprocessors", alone=True), "html.parser")
+        row = table.find(id="subprocessor-infomaniak")
+        assert tbc not in row.find("th").get_text(), "the name is confirmed"
+        identity = " ".join(row.find("td").get_text(" ").split())
+        assert ("Switzerland" if lang == "en" else "Suisse") in identity
+        assert identity.count(tbc) == 2, identity  # legal name and address; not the confirmed country
+        measures = BeautifulSoup(renderer.render("dpa:security", alone=True), "html.parser")
+        first, second = (measures.find(id=f"measure-{entry}") for entry in ("tls", "two-step"))
+        assert tbc not in first.get_text() and tbc in second.get_text()
+
+
+def test_publishing_refuses_unconfirmed_annex_entries(tmp_path: Path) -> None:
+    from artelabs.markers import dpa
+
+    assert "infomaniak.legal_name" in dpa.unconfirmed(ROOT)
+
+    def confirm_all(data):
+        for entry in data["subprocessors"]:
+            for key in dpa.DETAILS:
+                entry[key] = {"value": entry[key]["value"] or "known", "status": "confirmed"}
+        for entry in data["security"]:
+            entry["status"] = "confirmed"
+
+    assert dpa.unconfirmed(dpa_copy(tmp_path / "ok", confirm_all)) == []
+    assert dpa.unconfirmed(tmp_path / "none") == [], "no data/dpa.yml: nothing to confirm"
+
+
+def test_a_mistake_in_the_annexes_names_the_file_and_line(tmp_path: Path) -> None:
+    from artelabs import markers
+
+    def wrong(data):
+        data["security"][0]["status"] = "maybe"
+
+    renderer = dpa_renderer(dpa_copy(tmp_path / "status", wrong), "en")
+    with pytest.raises(markers.MarkerError, match=r"data/dpa\.yml:\d+: .*maybe.*confirmed, unconfirmed"):
+        renderer.render("dpa:security", alone=True)
+
+    def confirmed_but_unknown(data):
+        data["subprocessors"][0]["address"] = {"value": None, "status": "confirmed"}
+
+    renderer = dpa_renderer(dpa_copy(tmp_path / "null", confirmed_but_unknown), "en")
+    with pytest.raises(markers.MarkerError, match=r"data/dpa\.yml:\d+: "):
+        renderer.render("dpa:subprocessors", alone=True)
+    with pytest.raises(markers.MarkerError, match="dpa:subprocessors"):
+        renderer.render("dpa:annexes", alone=True)
+    with pytest.raises(markers.MarkerError, match="alone"):
+        dpa_renderer(ROOT, "en").render("dpa:security", alone=False)
+
+
+def test_every_security_measure_names_a_source_that_exists() -> None:
+    data = yaml.safe_load((ROOT / "data" / "dpa.yml").read_text(encoding="utf-8"))
+    for entry in data["security"]:
+        page = entry["source"].partition("#")[0]
+        if entry["source"].startswith("https://") or (page == "dpa.md" and not (ROOT / "docs" / "dpa.md").exists()):
+            continue  # the agreement itself comes with the writer's branch (/work/wt-legal)
+        for lang in LANGUAGES:
+            name = page if lang == "en" else page.replace(".md", f".{lang}.md")
+            assert (ROOT / "docs" / name).is_file(), f"data/dpa.yml: {entry['id']}: no docs/{name}"

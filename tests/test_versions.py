@@ -1,10 +1,13 @@
-"""Every version of the terms and the privacy page stays published, at its address, with its text.
+"""Every version of every legal document (data/legal-versions.yml: terms, privacy, ...) stays published, at its address, with its text.
 
 data/published-versions.txt lists each version ever published. A line is never removed (like the anchor
 registry): its pages in both languages and its PDF/A must be built, and a frozen version's sources must not
 change (the sha256 of each is in the line). A version still drafted includes the current text (`current`).
 A frozen version also names the commit that froze it: its archive holds, word for word, the text its page had
 in that commit (docs/DOC.md at COMMIT), with the archived note and its links two folders deeper.
+
+Every version's page ends with what changed from the version before, word by word (#compare,
+artelabs/markers/diff.py), and so does its PDF; the history list links to each comparison.
 """
 
 from __future__ import annotations
@@ -14,16 +17,22 @@ import hashlib
 import re
 import subprocess
 from pathlib import Path
+from urllib.parse import urljoin
 
 import pytest
 import yaml
 from pypdf import PdfReader
 
-from conftest import LANGUAGES, ROOT, page_path
+from artelabs import datafile
+from artelabs.markers.diff import ANCHOR
+from conftest import LANGUAGES, ROOT, page_path, pdf_pages, soup
 
 REGISTRY = ROOT / "data" / "published-versions.txt"
 LINES = [line.split() for line in REGISTRY.read_text(encoding="utf-8").splitlines() if line and not line.startswith("#")]
 FROZEN = [line for line in LINES if line[2] != "current"]  # DOC VERSION SHA256-EN SHA256-FR COMMIT
+
+DOCUMENTS = yaml.safe_load((ROOT / "data" / "legal-versions.yml").read_text(encoding="utf-8"))  # newest version first
+STRINGS = datafile.Strings(ROOT / "data" / "strings.yml")
 
 
 def source(doc: str, version: str, lang: str) -> Path:
@@ -109,3 +118,91 @@ def test_an_archive_is_its_page_as_frozen(line: list[str]) -> None:
         if archived != page:
             diff = "\n".join(difflib.unified_diff(page.splitlines(), archived.splitlines(), f"docs/{doc} at {commit}", "archive", lineterm="", n=0))
             pytest.fail(f"docs/{doc}/versions/{version} ({lang}) differs from its page as frozen in {commit}:\n{diff}")
+
+def test_a_frozen_version_carries_no_comparison_marker() -> None:
+    """The comparison is added by the build, never written into a frozen text."""
+    for doc, version, *_ in LINES:
+        for lang in LANGUAGES:
+            assert "diff:" not in source(doc, version, lang).read_text(encoding="utf-8"), f"docs/{doc}/versions/{version} ({lang})"
+
+
+# ---------------------------------------------------------------------------
+# What changed, word by word, on every version's page and in its PDF
+# ---------------------------------------------------------------------------
+
+
+def previous_version(doc: str, version: str) -> str | None:
+    numbers = [entry["version"] for entry in DOCUMENTS[doc]]
+    index = numbers.index(version)
+    return numbers[index + 1] if index + 1 < len(numbers) else None
+
+
+def comparison(site: Path, lang: str, doc: str, version: str):
+    page = soup(site, lang, f"{doc}/versions/{version}/")
+    heading = page.select_one(f"article #{ANCHOR}")
+    assert heading is not None and heading.name == "h2", f"{doc} {version} ({lang}): no section #{ANCHOR}"
+    section = heading.find_next_sibling("div", class_="mdx-diff")
+    assert section is not None, f"{doc} {version} ({lang}): #{ANCHOR} has no comparison under it"
+    return heading, section
+
+
+def inserted_words(section) -> list[str]:
+    """The text of each <ins>, without the words said to screen readers."""
+    out = []
+    for ins in section.select("ins"):
+        said = ins.select_one(".mdx-sr")
+        out.append(ins.get_text().removeprefix(said.get_text() if said else ""))
+    return out
+
+
+@pytest.mark.parametrize("line", LINES, ids=lambda line: f"{line[0]}-{line[1]}")
+def test_a_version_page_shows_what_changed_word_by_word(site: Path, line: list[str]) -> None:
+    doc, version = line[:2]
+    previous = previous_version(doc, version)
+    for lang in LANGUAGES:
+        heading, section = comparison(site, lang, doc, version)
+        if previous is None:
+            assert not section.select("ins, del"), f"{doc} {version} ({lang}) is the first version: nothing to compare"
+            assert STRINGS("diff.first", lang) in section.get_text(" "), f"{doc} {version} ({lang}) does not say it is the first"
+            continue
+        assert STRINGS("diff.title", lang).format(version=previous) in heading.get_text()
+        marks = section.select("ins, del")
+        assert section.select("ins") and section.select("del"), f"{doc} {version} ({lang}): no word inserted or deleted"
+        for mark in marks:  # not by colour alone: each says what it is to a screen reader
+            said = mark.select_one(".mdx-sr")
+            expected = STRINGS("diff.inserted" if mark.name == "ins" else "diff.deleted", lang)
+            assert said is not None and said.get_text().strip() == expected, f"{doc} {version} ({lang}): {mark}"
+
+
+@pytest.mark.parametrize("doc", list(DOCUMENTS))
+def test_the_history_links_to_each_comparison(site: Path, doc: str) -> None:
+    for lang in LANGUAGES:
+        base = f"/{'' if lang == 'en' else lang + '/'}{doc}/"
+        history = soup(site, lang, f"{doc}/").select(".mdx-versions__compare")
+        assert len(history) == len(DOCUMENTS[doc]), f"{base}: one comparison line per version"
+        links = [urljoin(base, a["href"]) for p in history for a in p.select("a")]
+        expected = [f"{base}versions/{entry['version']}/#{ANCHOR}" for entry in DOCUMENTS[doc][:-1]]
+        assert links == expected, f"{base}: the history links to {links}"
+        assert STRINGS("diff.first-short", lang) in history[-1].get_text(), f"{base}: the first version says it has no comparison"
+
+
+@pytest.mark.parametrize("line", [line for line in LINES if previous_version(line[0], line[1])], ids=lambda line: f"{line[0]}-{line[1]}")
+def test_a_version_pdf_carries_what_changed(site: Path, line: list[str]) -> None:
+    doc, version = line[:2]
+    for lang in LANGUAGES:
+        _, section = comparison(site, lang, doc, version)
+        inserted = [" ".join(text.split()) for text in inserted_words(section) if len(text.split()) >= 3]
+        assert inserted, f"{doc} {version} ({lang}): no inserted passage of three words or more"
+        prefix = "" if lang == "en" else f"{lang}/"
+        pdf = site / f"{prefix}{doc}/versions/{version}/artelabs-{doc}-{version}-{lang}.pdf"
+        text = " ".join(" ".join(pdf_pages(pdf)).split())
+        title = STRINGS("diff.title", lang).format(version=previous_version(doc, version))
+        assert title in text, f"{pdf.name}: no section '{title}'"
+        # Compared without spaces and without the words said to screen readers, which the PDF keeps in its text
+        # (tiny and transparent on paper: a text extractor may set them on lines of their own).
+        after = "".join(text[text.index(title) :].split())
+        for said in (STRINGS("diff.inserted", lang), STRINGS("diff.deleted", lang)):
+            after = after.replace("".join(said.split()), "")
+        for passage in (inserted[0], inserted[-1]):
+            words = " ".join(passage.split()[:6])
+            assert "".join(words.split()) in after, f"{pdf.name}: the inserted words '{words}' are not in the PDF's comparison"

@@ -4,8 +4,9 @@
 
 Refuses, each with one line listing what is wrong:
 
-- a company detail (data/company.yml) or a version date (data/legal-versions.yml) that the
-  company has not confirmed: the pages would show "to be confirmed";
+- a company detail (data/company.yml), a version date (data/legal-versions.yml) or an entry of the
+  data processing agreement's annexes (data/dpa.yml) that the company has not confirmed: the pages
+  would show "to be confirmed";
 - a source (data/sources.yml) checked more than 12 months before the build date;
 - an undated or unversioned build (no git history, and no SOURCE_DATE_EPOCH or ARTELABS_VERSION).
 

@@ -19,6 +19,11 @@ in the page's language:
     <!-- versions:DOC -->        every version, with its date, its page and what changed
     <!-- versions:DOC.V -->      one version and what changed (on the version's own page)
     <!-- versions:include DOC --> (alone on a line) the current text of docs/DOC.md, on its version's page
+    <!-- diff:DOC.V -->          what changed in version V from the one before, word by word: put at the end
+                                 of every version's page by the extension itself (section "Changes from
+                                 version X" { #compare }), never typed, so that frozen texts stay as written
+    <!-- dpa:subprocessors -->  (alone on a line) Annex 1 of the data processing agreement (data/dpa.yml)
+    <!-- dpa:security -->       (alone on a line) Annex 2: the security measures, each with its source
     <!-- staff:links -->         every page#id of data/anchors.txt, titled in both languages, to copy
     <!-- announcements:current --> (also recent, archive) the announcements of data/announcements.yml
                                  as of the build date, each at #a-ID
@@ -31,7 +36,7 @@ before anything is built (hooks/markers.py), and the extension itself refuses th
 too, so that no builder publishes a page with a table missing.
 
 Each kind of marker is a module of this package with its partial (ports, company,
-sources, versions, staff, offer, announcements); `base` finds markers and holds the renderer they
+sources, versions, diff, dpa, staff, offer, announcements); `base` finds markers and holds the renderer they
 share. A new kind: a module with NAME, EXPECTED and render(), listed in KIND_MODULES.
 
 MkDocs: hooks/markers.py adds the extension with the data and sets the language
@@ -53,13 +58,13 @@ from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
 
 from artelabs import datafile
-from artelabs.markers import announcements, company, offer, ports, sources, staff, versions
+from artelabs.markers import announcements, company, diff, dpa, offer, ports, sources, staff, versions
 from artelabs.markers.base import (  # noqa: F401 (what the hooks and tests use)
     COMMENT, END, EXPECTED, KINDS, START, TOKEN, Marker, MarkerError, Renderer, looks_like_marker, outside_code, scan,
 )
 
 # The kinds of marker, each a module with NAME, EXPECTED and render(): a new kind is one more module here.
-KIND_MODULES = (ports, company, sources, versions, staff, offer, announcements)
+KIND_MODULES = (ports, company, sources, versions, diff, dpa, staff, offer, announcements)
 for _kind in KIND_MODULES:
     KINDS[_kind.NAME] = _kind.render
     EXPECTED[_kind.NAME] = _kind.EXPECTED
@@ -86,6 +91,7 @@ class MarkersExtension(Extension):
         # a paragraph. So, after fenced code is set aside (25) and before raw HTML is (20), each
         # marker becomes a token of private-use characters; the inline pattern (after code spans,
         # 190, and before raw HTML, 90) fills it; a token left inside code is put back as written.
+        md.preprocessors.register(_Changes(md, self), "artelabs_changes", 36)  # before the include replaces its line
         md.preprocessors.register(_Include(md, self), "artelabs_include", 35)  # before fenced code (25)
         md.preprocessors.register(_Tokens(md), "artelabs_markers", 22)
         md.inlinePatterns.register(_Fill(TOKEN.pattern, md, self), "artelabs_markers", 95)
@@ -97,6 +103,23 @@ class MarkersExtension(Extension):
         if self.getConfig("page"):
             self.renderer.page = self.getConfig("page")
         return self.renderer
+
+
+class _Changes(Preprocessor):
+    """A version's page (docs/DOC/versions/V.md) ends with what changed from the version before (diff.section)."""
+
+    def __init__(self, md: Markdown, extension: MarkersExtension) -> None:
+        super().__init__(md)
+        self.extension = extension
+
+    def run(self, lines: list[str]) -> list[str]:
+        if not any("versions:" in line for line in lines):
+            return lines
+        renderer = self.extension.current()
+        found = diff.version_of(lines, renderer.more.get("versions", {}))
+        if found is None or (renderer.page.strip("/") not in ("", f"{found[0]}/versions/{found[1]}")):
+            return lines  # not a version's page (its path, when the builder gives it, says so too)
+        return lines + diff.section(renderer, *found)
 
 
 class _Include(Preprocessor):

@@ -1,7 +1,8 @@
 """`<!-- versions:… -->`: the versions of the legal texts (data/legal-versions.yml).
 
     <!-- versions:DOC.current -->  "Version 3.0, effective ..." of the current text
-    <!-- versions:DOC -->          every version, with its date, its page and what changed (alone on its line)
+    <!-- versions:DOC -->          every version, with its date, its page, what changed and a link to the
+                                   word-by-word comparison on its page (#compare, diff.py) (alone on its line)
     <!-- versions:DOC.V -->        one version and what changed (on the version's own page)
     <!-- versions:include DOC -->  (alone on a line) the current text of docs/DOC.md, on its version's page:
                                    put in by `include()` before Markdown reads the page
@@ -44,12 +45,15 @@ def render(renderer: Renderer, rest: str, body: str, alone: bool) -> str:
     if which == "current":
         return line(renderer, entries[0])
     renderer.block(body, alone)
+    previous = {e["version"]: (older["version"] if older else None) for e, older in zip(entries, [*entries[1:], None])}
     if not which:
-        return renderer.template("versions.html", doc=doc, versions=[_version(renderer, doc, e) for e in entries]) + "\n"
+        listed = [_version(renderer, doc, e, previous[e["version"]]) for e in entries]
+        return renderer.template("versions.html", doc=doc, versions=listed) + "\n"
     entry = next((e for e in entries if e["version"] == which), None)
     if entry is None:
         raise MarkerError(f"unknown version '{which}' in '<!-- {body} -->', expected one of data/legal-versions.yml")
-    return renderer.template("versions.html", doc=doc, versions=[_version(renderer, doc, entry)], one=True) + "\n"
+    one = _version(renderer, doc, entry, previous[which], here=True)
+    return renderer.template("versions.html", doc=doc, versions=[one], one=True) + "\n"
 
 
 def line(renderer: Renderer, entry: dict[str, Any]) -> str:
@@ -59,13 +63,19 @@ def line(renderer: Renderer, entry: dict[str, Any]) -> str:
     return text
 
 
-def _version(renderer: Renderer, doc: str, entry: dict[str, Any]) -> dict[str, Any]:
+def _version(renderer: Renderer, doc: str, entry: dict[str, Any], previous: str | None, *, here: bool = False) -> dict[str, Any]:
+    """What the partial shows of a version; `compare`: its comparison with the previous one (on its own page
+    when `here`), None for the first version."""
+    from artelabs.markers.diff import ANCHOR
+
     link = posixpath.relpath(f"{doc}/versions/{entry['version']}/", renderer.page.strip("/") or ".") + "/"
     return {
         "line": line(renderer, entry),
         "version": entry["version"],
         "link": link,
         "changes": entry["changes"][renderer.lang],
+        "previous": previous,
+        "compare": (f"#{ANCHOR}" if here else f"{link}#{ANCHOR}") if previous else None,
     }
 
 

@@ -26,7 +26,11 @@ SVG_STYLESHEET = "pdf/svg.css"  # WeasyPrint draws an inline <svg> with its own 
 SVG = "{http://www.w3.org/2000/svg}"
 
 
-VERSIONS = ("terms", "privacy", "dpa")  # documents kept in every version, each with its own PDF
+def documents(root: Path) -> list[str]:
+    """The documents kept in every version, each version with its own PDF: those of data/legal-versions.yml."""
+    import yaml
+
+    return list(yaml.safe_load((root / "data" / "legal-versions.yml").read_text(encoding="utf-8")) or {})
 
 
 def version_target(doc: str, version: str, lang: str, prefix: str = "") -> str:
@@ -35,9 +39,9 @@ def version_target(doc: str, version: str, lang: str, prefix: str = "") -> str:
 
 
 def prepare_versions(site: Site, lang: str) -> list[dict[str, Any]]:
-    """One archival PDF (PDF/A-3u) per published version of the terms and the privacy page."""
+    """One archival PDF (PDF/A-3u) per published version of each document of data/legal-versions.yml."""
     jobs = []
-    for doc in VERSIONS:
+    for doc in documents(site.root):
         folder = site.folder / site.prefix(lang) / doc / "versions"
         for page in sorted(folder.glob("*/index.html")) if folder.is_dir() else []:
             version = page.parent.name
