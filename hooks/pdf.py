@@ -3,6 +3,8 @@
 Workers forked before the HTML build import WeasyPrint meanwhile, and render
 each language on the other core while the next language builds; the last pass
 waits for every PDF. A worker dies with the build (killed or failed).
+A PDF whose input is unchanged since it was rendered is copied from the cache
+(.cache/artelabs/pdf/, artelabs/postbuild/pdf.py) here, and never sent to a worker.
 `mkdocs serve` builds no PDF unless ARTELABS_PDF=1; `ARTELABS_PDF=0 mkdocs
 build` builds none either (artelabs/core.py, `pdf_enabled`).
 """
@@ -59,7 +61,13 @@ def on_post_build(*, config: MkDocsConfig, **kwargs: Any) -> None:
         jobs = [pdfbook.prepare(site, lang), *pdfbook.prepare_versions(site, lang)]
     except ValueError as error:
         raise PluginError(f"artelabs/postbuild/pdf.py: {error}") from None
-    if lang in _workers:
+    jobs = [job for job in jobs if not pdfbook.write_cached(job)]  # unchanged since they were rendered
+    if lang in _workers and not jobs:
+        process, pipe = _workers.pop(lang)  # nothing to render: the worker stops importing WeasyPrint
+        process.kill()
+        process.join(timeout=5)
+        pipe.close()
+    elif lang in _workers:
         _workers[lang][1].send(jobs)
         _running.append((jobs[0]["target"], _workers.pop(lang)[0]))
     else:
