@@ -19,6 +19,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import json
+import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,7 +27,9 @@ from typing import Any
 
 import yaml
 
-CACHE: Path | None = None  # where checked data is remembered; None: .cache/artelabs/ of the data file's project
+# Where checked data (and rendered PDFs, artelabs/postbuild/pdf.py) are remembered; None: .cache/artelabs/ of the
+# data file's project. ARTELABS_CACHE=FOLDER puts it elsewhere (a test's build that must start cold).
+CACHE: Path | None = Path(os.environ["ARTELABS_CACHE"]) if os.environ.get("ARTELABS_CACHE") else None
 LANGUAGES = ("en", "fr")
 
 # What a value of each $defs of a schema must be, in words (the schema's own prose is for editors).
