@@ -21,6 +21,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 import shutil
 import subprocess
 from functools import cache
@@ -112,10 +113,8 @@ def _job(site: Site, lang: str, entries: list[dict[str, Any]], out: str, *, cont
 
 def _navigation(site: Site, lang: str) -> list[dict[str, Any]]:
     """The language's navigation, as sections and pages, each page with its article's HTML."""
-    from bs4 import BeautifulSoup
-
     home = site.folder / site.prefix(lang) / "index.html"
-    nav = BeautifulSoup(home.read_text(encoding="utf-8"), "html.parser").select_one("nav.md-nav--primary")
+    nav = _parse(home.read_text(encoding="utf-8"), "nav", "md-nav--primary").select_one("nav.md-nav--primary")
     if nav is None:
         raise ValueError(f"{home.relative_to(site.folder)}: no primary navigation, expected Material's nav.md-nav--primary")
     base = "/" + site.prefix(lang)
@@ -137,10 +136,8 @@ def _page(site: Site, base: str, link: Any) -> dict[str, Any]:
 
 
 def _page_at(site: Site, url: str, title: str | None = None) -> dict[str, Any]:
-    from bs4 import BeautifulSoup
-
     file = site.folder / url / "index.html"
-    article = BeautifulSoup(file.read_text(encoding="utf-8"), "html.parser").select_one("article.md-content__inner")
+    article = _parse(file.read_text(encoding="utf-8"), "article", "md-content__inner").select_one("article.md-content__inner")
     for extra in article.select(".mdx-pdf-link"):
         extra.decompose()
     content = "".join(str(child) for child in article.contents).strip()
@@ -148,6 +145,23 @@ def _page_at(site: Site, url: str, title: str | None = None) -> dict[str, Any]:
         heading = article.select_one("h1")
         title = " ".join(heading.get_text(" ", strip=True).rstrip("¶").split()) if heading else url
     return {"title": title, "url": url, "slug": _slug(url), "content": content}
+
+
+def _parse(page: str, tag: str, css_class: str) -> Any:
+    """The page's first <tag class="... css_class ..."> element alone, parsed (html.parser): the rest of the
+    page (header, navigation, footer, scripts) is most of its markup and none of the PDF's. The whole page
+    when the element is not found as Material writes it (the caller's own check then says what is missing)."""
+    from bs4 import BeautifulSoup
+
+    start = re.search(rf'<{tag}\s[^>]*class="(?:[^"]*\s)?{re.escape(css_class)}[\s"]', page)
+    if start is not None:
+        depth = 0
+        for match in re.compile(rf"<(/?){tag}(?=[\s>/])[^>]*>").finditer(page, start.start()):
+            depth += -1 if match.group(1) else 1
+            if depth == 0:
+                page = page[start.start() : match.end()]
+                break
+    return BeautifulSoup(page, "html.parser")
 
 
 def _slug(url: str) -> str:
@@ -273,7 +287,7 @@ def _link_inside(article: Any, url: str, slugs: dict[str, str], site_url: str) -
 # again and finds the PDF only if none changed: never stale, and no cached entry is ever overwritten
 # with other bytes. The fonts come from fontconfig, not through WeasyPrint's fetcher: the key holds
 # every font file fontconfig offers (path, size, modification time), so an added, removed or
-# upgraded font renders again.
+# upgraded font renders again. An entry no build has used for KEEP_DAYS days is removed.
 
 CACHE_FORMAT = "1"
 _notes: set[str] = set()
@@ -308,11 +322,18 @@ def write_cached(job: dict[str, Any]) -> bool:
     folder = Path(job["cache"])
     document = _document_key(job)
     try:
-        loaded = json.loads((folder / f"{document}.json").read_text(encoding="utf-8"))
-        pdf = (folder / f"{_key(document, job['site'], loaded)}.pdf").read_bytes()
+        manifest = folder / f"{document}.json"
+        loaded = json.loads(manifest.read_text(encoding="utf-8"))
+        entry = folder / f"{_key(document, job['site'], loaded)}.pdf"
+        pdf = entry.read_bytes()
     except (OSError, ValueError):
         return False
     _write(job, pdf, cached=True)
+    for used in (manifest, entry):  # kept while in use (_prune)
+        try:
+            os.utime(used)
+        except OSError:
+            pass
     return True
 
 
@@ -326,6 +347,23 @@ def _store(job: dict[str, Any], loaded: list[str], pdf: bytes) -> None:
         _atomic(folder / f"{document}.json", json.dumps(loaded).encode())
     except OSError as error:
         _note(f"{folder}: cannot be written ({error.strerror}): the PDFs are rendered at every build")
+        return
+    _prune(folder)
+
+
+KEEP_DAYS = 30  # an entry no build used for this long is removed (each commit dates its PDFs: new entries)
+
+
+def _prune(folder: Path) -> None:
+    import time
+
+    oldest = time.time() - KEEP_DAYS * 86400
+    for path in folder.iterdir():
+        try:
+            if path.stat().st_mtime < oldest:
+                path.unlink()
+        except OSError:
+            pass  # another build removed it, or it cannot be: the next build tries again
 
 
 def _atomic(path: Path, data: bytes) -> None:
