@@ -108,6 +108,7 @@ def _job(site: Site, lang: str, entries: list[dict[str, Any]], out: str, *, cont
         "identifier": f"{out}-{epoch}".encode(),
         "variant": None,
         "cache": cache_folder(site),
+        "stamp": f"{date.isoformat() if date else 'undated'} {site.version or 'unversioned'}",
     }
 
 
@@ -348,7 +349,26 @@ def _store(job: dict[str, Any], loaded: list[str], pdf: bytes) -> None:
     except OSError as error:
         _note(f"{folder}: cannot be written ({error.strerror}): the PDFs are rendered at every build")
         return
+    if job.get("stamp"):
+        try:
+            (folder / f"{_digest(job['stamp'])}.stamp").touch()
+        except OSError:
+            pass
     _prune(folder)
+
+
+def stamp_cached(stamp: str, root: Path) -> bool:
+    """True when a PDF dated and named by stamp ("DATE VERSION") was stored: a rebuild, its PDFs likely cached.
+    Only a guess, for the hook to decide whether to start WeasyPrint early; the cache's answer is per PDF."""
+    folder = datafile.cache_folder(root / "data" / "ports.yml") / "pdf"
+    try:
+        return (folder / f"{_digest(stamp)}.stamp").exists()
+    except OSError:
+        return False
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(f"{CACHE_FORMAT}\0{_own_source()}\0{text}".encode()).hexdigest()
 
 
 KEEP_DAYS = 30  # an entry no build used for this long is removed (each commit dates its PDFs: new entries)
