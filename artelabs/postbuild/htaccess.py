@@ -15,12 +15,20 @@ a `style=` attribute, a `javascript:` link.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
+import json
+import logging
+import os
+import sys
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from artelabs import datafile
 from artelabs.postbuild import Site
+
+log = logging.getLogger("mkdocs.plugins.htaccess")
 
 TEMPLATE = "htaccess/.htaccess"
 # Material's assets carry a hash of their content in their name.
@@ -33,7 +41,7 @@ class PolicyError(ValueError):
 
 
 def write_htaccess(site: Site) -> Path:
-    scripts, styles = inline_hashes(site.folder)
+    scripts, styles = inline_hashes(site.folder, datafile.cache_folder(site.root / "data" / "ports.yml") / "htaccess.json")
     text = site.templates().get_template(TEMPLATE).render(
         script_sources=" ".join(scripts),
         style_sources="".join(f" {source}" for source in styles),
@@ -45,17 +53,60 @@ def write_htaccess(site: Site) -> Path:
     return path
 
 
-def inline_hashes(folder: Path) -> tuple[list[str], list[str]]:
-    """CSP sources ('sha256-...') of every distinct inline script and style of the site's pages."""
+def inline_hashes(folder: Path, cache: Path | None = None) -> tuple[list[str], list[str]]:
+    """CSP sources ('sha256-...') of every distinct inline script and style of the site's pages.
+
+    With cache (a JSON file, .cache/artelabs/htaccess.json), a page whose exact text was parsed by an earlier
+    build (same parser: this file and Python's version) is not parsed again: its sources are remembered, and
+    it passed the checks then. The file keeps the pages of the last build only."""
     scripts: set[str] = set()
     styles: set[str] = set()
+    known = _read_cache(cache)
+    seen: dict[str, list[list[str]]] = {}
     for page in sorted(folder.rglob("*.html")):
-        parser = _Page(page.relative_to(folder).as_posix())
-        parser.feed(page.read_text(encoding="utf-8"))
-        parser.close()
-        scripts.update(csp_hash(text) for text in parser.scripts if text.strip())
-        styles.update(csp_hash(text) for text in parser.styles)
+        text = page.read_text(encoding="utf-8")
+        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        found = known.get(digest)
+        if found is None:
+            parser = _Page(page.relative_to(folder).as_posix())
+            parser.feed(text)
+            parser.close()
+            found = [sorted({csp_hash(t) for t in parser.scripts if t.strip()}), sorted({csp_hash(t) for t in parser.styles})]
+        seen[digest] = found
+        scripts.update(found[0])
+        styles.update(found[1])
+    if cache is not None and seen != known:
+        _write_cache(cache, seen)
     return sorted(scripts), sorted(styles)
+
+
+@functools.cache
+def _parser_key() -> str:
+    return hashlib.sha256(Path(__file__).read_bytes() + sys.version.encode()).hexdigest()
+
+
+def _read_cache(cache: Path | None) -> dict[str, list[list[str]]]:
+    try:
+        stored = json.loads(cache.read_text(encoding="utf-8")) if cache is not None else {}
+    except (OSError, ValueError):
+        return {}
+    return stored.get("pages", {}) if isinstance(stored, dict) and stored.get("parser") == _parser_key() else {}
+
+
+def _write_cache(cache: Path, pages: dict[str, list[list[str]]]) -> None:
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        temporary = cache.with_name(f".{cache.name}.{os.getpid()}")
+        temporary.write_text(json.dumps({"parser": _parser_key(), "pages": pages}), encoding="utf-8")
+        temporary.replace(cache)
+    except OSError as error:
+        note = f"{cache.parent}: cannot be written ({error.strerror}): every page is parsed for .htaccess at every build"
+        if note not in _notes:
+            _notes.add(note)
+            log.info(note)
+
+
+_notes: set[str] = set()
 
 
 def csp_hash(text: str) -> str:
