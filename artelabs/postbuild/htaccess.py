@@ -23,6 +23,7 @@ import os
 import sys
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from artelabs import datafile
@@ -58,11 +59,12 @@ def inline_hashes(folder: Path, cache: Path | None = None) -> tuple[list[str], l
 
     With cache (a JSON file, .cache/artelabs/htaccess.json), a page whose exact text was parsed by an earlier
     build (same parser: this file and Python's version) is not parsed again: its sources are remembered, and
-    it passed the checks then. The file keeps the pages of the last build only."""
+    it passed the checks then. The file keeps the pages of the last KEEP_BUILDS builds (a build with PDFs
+    and one without differ in every page: the PDF link)."""
     scripts: set[str] = set()
     styles: set[str] = set()
-    known = _read_cache(cache)
-    seen: dict[str, list[list[str]]] = {}
+    known, build = _read_cache(cache)
+    pages = {digest: entry for digest, entry in known.items() if entry[2] > build - KEEP_BUILDS}
     for page in sorted(folder.rglob("*.html")):
         text = page.read_text(encoding="utf-8")
         digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
@@ -71,13 +73,16 @@ def inline_hashes(folder: Path, cache: Path | None = None) -> tuple[list[str], l
             parser = _Page(page.relative_to(folder).as_posix())
             parser.feed(text)
             parser.close()
-            found = [sorted({csp_hash(t) for t in parser.scripts if t.strip()}), sorted({csp_hash(t) for t in parser.styles})]
-        seen[digest] = found
+            found = [sorted({csp_hash(t) for t in parser.scripts if t.strip()}), sorted({csp_hash(t) for t in parser.styles}), 0]
+        pages[digest] = [found[0], found[1], build]
         scripts.update(found[0])
         styles.update(found[1])
-    if cache is not None and seen != known:
-        _write_cache(cache, seen)
+    if cache is not None and pages != known:
+        _write_cache(cache, pages, build)
     return sorted(scripts), sorted(styles)
+
+
+KEEP_BUILDS = 4  # the cache keeps the pages of this many builds
 
 
 @functools.cache
@@ -85,19 +90,22 @@ def _parser_key() -> str:
     return hashlib.sha256(Path(__file__).read_bytes() + sys.version.encode()).hexdigest()
 
 
-def _read_cache(cache: Path | None) -> dict[str, list[list[str]]]:
+def _read_cache(cache: Path | None) -> tuple[dict[str, list[Any]], int]:
+    """The pages remembered ({sha256: [scripts, styles, build number]}) and this build's number."""
     try:
         stored = json.loads(cache.read_text(encoding="utf-8")) if cache is not None else {}
-    except (OSError, ValueError):
-        return {}
-    return stored.get("pages", {}) if isinstance(stored, dict) and stored.get("parser") == _parser_key() else {}
+        if isinstance(stored, dict) and stored.get("parser") == _parser_key():
+            return dict(stored["pages"]), int(stored["build"]) + 1
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    return {}, 1
 
 
-def _write_cache(cache: Path, pages: dict[str, list[list[str]]]) -> None:
+def _write_cache(cache: Path, pages: dict[str, list[Any]], build: int) -> None:
     try:
         cache.parent.mkdir(parents=True, exist_ok=True)
         temporary = cache.with_name(f".{cache.name}.{os.getpid()}")
-        temporary.write_text(json.dumps({"parser": _parser_key(), "pages": pages}), encoding="utf-8")
+        temporary.write_text(json.dumps({"parser": _parser_key(), "build": build, "pages": pages}), encoding="utf-8")
         temporary.replace(cache)
     except OSError as error:
         note = f"{cache.parent}: cannot be written ({error.strerror}): every page is parsed for .htaccess at every build"
