@@ -19,6 +19,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import resource
 import subprocess
 import sys
 import time
@@ -38,12 +39,14 @@ class Run:
     hooks: dict[str, float]  # seconds per hook file, e.g. {"hooks/ports.py": 0.04}
     parts: dict[str, float]  # seconds per Markdown extension and other parts (see _time_markdown)
     load: float = 0.0  # the machine's 1-minute load average when the run began
+    cpu: float = 0.0  # seconds of CPU (user + system) of the build's process and its workers: less load-bound than wall
 
 
 def run_build(site_dir: Path, *, pdf: bool, config_file: Path = ROOT / "mkdocs.yml", plain: bool = False) -> Run:
     """One build in a fresh process; PDFs off with ARTELABS_PDF=0 (see hooks/pdf.py); plain: not strict."""
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "ARTELABS_PDF": "1" if pdf else "0"}
     load = os.getloadavg()[0]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     result = subprocess.run(
         [sys.executable, "-m", "bench.timing", str(site_dir), str(config_file), *(["plain"] if plain else [])],
@@ -54,10 +57,12 @@ def run_build(site_dir: Path, *, pdf: bool, config_file: Path = ROOT / "mkdocs.y
         check=False,
     )
     wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     if result.returncode != 0:
         raise SystemExit(f"the build failed:\n{result.stderr[-3000:]}")
     data = json.loads(result.stdout.strip().splitlines()[-1])
-    return Run(wall=wall, build=data["build"], hooks=data["hooks"], parts=data["parts"], load=load)
+    return Run(wall=wall, build=data["build"], hooks=data["hooks"], parts=data["parts"], load=load, cpu=cpu)
 
 
 def _build_here(site_dir: str, config_file: str, mode: str = "") -> None:
