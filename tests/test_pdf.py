@@ -403,7 +403,9 @@ def test_an_unwritable_pdf_cache_is_skipped_with_one_note(monkeypatch: pytest.Mo
 @pytest.mark.long
 def test_a_warm_cache_gives_the_same_bytes_as_a_cold_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A copy built twice with its PDFs: first with an empty cache (each PDF rendered), then with the cache the
-    first build filled (each PDF taken from it): every file, each PDF included, has the same bytes."""
+    first build filled (each PDF taken from it): every file, each PDF included, has the same bytes. A third
+    build, one PDF gone from the cache: that one is rendered (by a worker started late: the build expected
+    every PDF in the cache), the same bytes again."""
     monkeypatch.delenv("ARTELABS_CACHE", raising=False)  # the copy's own .cache/, empty (copy_repo leaves it out)
     repo = copy_repo(tmp_path / "repo")
     cold = mkdocs_build(repo, tmp_path / "cold", pdf=True)
@@ -418,3 +420,10 @@ def test_a_warm_cache_gives_the_same_bytes_as_a_cold_one(tmp_path: Path, monkeyp
     first, second = files(tmp_path / "cold"), files(tmp_path / "warm")
     assert sorted(first) == sorted(second)
     assert [name for name in first if first[name] != second[name]] == []
+    smallest = min((repo / ".cache" / "artelabs" / "pdf").glob("*.pdf"), key=lambda path: path.stat().st_size)
+    smallest.unlink()
+    again = mkdocs_build(repo, tmp_path / "again", pdf=True)
+    assert again.returncode == 0, again.stderr[-3000:]
+    assert len(written(again, False)) == 1 and len(written(again, True)) == 9, again.stderr[-3000:]
+    third = files(tmp_path / "again")
+    assert sorted(third) == sorted(first) and [name for name in first if first[name] != third[name]] == []
