@@ -30,6 +30,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="also Lighthouse performance, RUNS runs per page (median; e.g. 5)")
     parser.add_argument("--pages", default="", metavar="PATHS",
                         help="Lighthouse's pages: 'all', or paths separated by commas (default: the heaviest of each kind)")
+    parser.add_argument("--baseline", type=Path, metavar="DIR",
+                        help="also time the HTML build of another copy of the project in the same rounds "
+                             "(e.g. git archive REV | tar -x -C DIR; set SOURCE_DATE_EPOCH and ARTELABS_VERSION)")
     args = parser.parse_args(argv)
 
     machine = f"{platform.machine()}, {os.cpu_count()} CPU, Python {platform.python_version()}"
@@ -37,7 +40,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
         site = args.site
         if site is None:
-            report["build"] = _time_builds(Path(tmp), args.runs)
+            report["build"] = _time_builds(Path(tmp), args.runs, args.baseline)
             site = Path(tmp) / "full"
         report["weights"] = _weights(site)
         if args.lighthouse:
@@ -55,7 +58,7 @@ def main(argv: list[str] | None = None) -> int:
     return 1 if over else 0
 
 
-def _time_builds(tmp: Path, runs: int) -> dict[str, Any]:
+def _time_builds(tmp: Path, runs: int, baseline: Path | None = None) -> dict[str, Any]:
     """Plain Material + i18n (bench/plain.py), the project's HTML build and its full build on a warm PDF cache,
     in one run, alternated (the order turns each round, so that a busy moment hits every kind alike)."""
     plain_file = plain_config(tmp / "plain-config")
@@ -66,10 +69,14 @@ def _time_builds(tmp: Path, runs: int) -> dict[str, Any]:
         "html": lambda: run_build(tmp / "html", pdf=False),
         "full": lambda: run_build(tmp / "full", pdf=True),
     }
+    if baseline is not None:
+        baseline = baseline.resolve()
+        kinds["baseline"] = lambda: run_build(tmp / "baseline", pdf=False, config_file=baseline / "mkdocs.yml", project=baseline)
+        kinds["baseline"]()  # its first build warms its caches up, not counted
     done: dict[str, list[Run]] = {kind: [] for kind in kinds}
     order = list(kinds)
     for i in range(runs):
-        turn = order[i % 3:] + order[: i % 3]
+        turn = order[i % len(order):] + order[: i % len(order)]
         print(f"round {i + 1}/{runs}: {', '.join(turn)}", file=sys.stderr, flush=True)
         for kind in turn:
             done[kind].append(kinds[kind]())
@@ -88,7 +95,16 @@ def _time_builds(tmp: Path, runs: int) -> dict[str, Any]:
     }
     loads = [r.load for r in full + html + plain]
     cpu = {kind: statistics.median(r.cpu for r in done[kind]) for kind in kinds}
+    extra: dict[str, Any] = {}
+    if baseline is not None:
+        extra = {
+            "baseline": str(baseline),
+            "baseline_html_s": statistics.median(r.wall for r in done["baseline"]),
+            "baseline_vs_plain": statistics.median(r.wall for r in done["baseline"]) / plain_s,
+            "baseline_vs_plain_cpu": cpu["baseline"] / cpu["plain"],
+        }
     return {
+        **extra,
         "runs": runs,
         "plain_s": plain_s,
         "full_s": full_s,
@@ -177,6 +193,9 @@ def _print(report: dict[str, Any]) -> None:
         rows = [(name, f"{seconds:.3f}", "") for name, seconds in build["html_hooks_s"].items()]
         rows += [(name, f"{v['html']:.3f}", f"{v['plain']:.3f}") for name, v in build["parts_s"].items()]
         _table(("", "HTML build s", "plain s"), rows)
+        if "baseline" in build:
+            print(f"\nbaseline's HTML build ({build['baseline']}): {build['baseline_html_s']:.2f} s, "
+                  f"{build['baseline_vs_plain']:.2f} x plain (CPU time: {build['baseline_vs_plain_cpu']:.2f} x)")
         print(f"\nHTML build: {build['html_vs_plain']:.2f} x plain (CPU time: {build['html_vs_plain_cpu']:.2f} x)")
         print(f"full build with PDFs: {build['full_vs_plain']:.2f} x plain (CPU time: {build['full_vs_plain_cpu']:.2f} x)")
     weights = report["weights"]

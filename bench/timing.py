@@ -42,15 +42,23 @@ class Run:
     cpu: float = 0.0  # seconds of CPU (user + system) of the build's process and its workers: less load-bound than wall
 
 
-def run_build(site_dir: Path, *, pdf: bool, config_file: Path = ROOT / "mkdocs.yml", plain: bool = False) -> Run:
-    """One build in a fresh process; PDFs off with ARTELABS_PDF=0 (see hooks/pdf.py); plain: not strict."""
+def run_build(
+    site_dir: Path, *, pdf: bool, config_file: Path = ROOT / "mkdocs.yml", plain: bool = False, project: Path | None = None
+) -> Run:
+    """One build in a fresh process; PDFs off with ARTELABS_PDF=0 (see hooks/pdf.py); plain: not strict.
+
+    project: another copy of the project (bench --baseline), whose own code builds it, timed by this file."""
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "ARTELABS_PDF": "1" if pdf else "0"}
+    command = [sys.executable, "-m", "bench.timing"]
+    if project is not None:  # this file as a script, the project's code first on the path
+        env["PYTHONPATH"] = str(project)
+        command = [sys.executable, str(Path(__file__).resolve())]
     load = os.getloadavg()[0]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     result = subprocess.run(
-        [sys.executable, "-m", "bench.timing", str(site_dir), str(config_file), *(["plain"] if plain else [])],
-        cwd=ROOT,
+        [*command, str(site_dir), str(config_file), *(["plain"] if plain else [])],
+        cwd=project or ROOT,
         env=env,
         capture_output=True,
         text=True,
@@ -77,8 +85,8 @@ def _build_here(site_dir: str, config_file: str, mode: str = "") -> None:
     if mode == "plain":
         logging.getLogger("mkdocs").setLevel(logging.ERROR)  # its markers' links and anchors: warnings, not news
     start = time.perf_counter()
-    build_site(Path(site_dir), Path(config_file), pdf=os.environ.get("ARTELABS_PDF") != "0", strict=mode != "plain",
-               on_config_loaded=lambda config: _time_hooks(config, spent))
+    build_site(Path(site_dir), Path(config_file), pdf=os.environ.get("ARTELABS_PDF") != "0",
+               on_config_loaded=lambda config: _time_hooks(config, spent), **({"strict": False} if mode == "plain" else {}))
     total = time.perf_counter() - start
     print(json.dumps({"build": total, "hooks": dict(spent), "parts": dict(parts)}))
 
