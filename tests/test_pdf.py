@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import shutil
 from datetime import datetime, timezone
@@ -371,10 +372,12 @@ def test_a_cached_pdf_is_rendered_again_when_any_of_its_input_changes(
         ("overrides/pdf/print.css", lambda text: text + "\nh1 { letter-spacing: 0.01em; }\n"),
         ("overrides/pdf/svg.css", lambda text: text + "\ncircle { fill: red; }\n"),
     ):
-        original = (repo / name).read_text(encoding="utf-8")
-        assert edit(original) != original, f"{name}: the test's edit no longer applies"
-        changed(name, lambda: (repo / name).write_text(edit(original), encoding="utf-8"),
-                lambda: (repo / name).write_text(original, encoding="utf-8"))
+        file = repo / name
+        original = file.read_text(encoding="utf-8")
+        edited = edit(original)
+        assert edited != original, f"{name}: the test's edit no longer applies"
+        changed(name, functools.partial(file.write_text, edited, encoding="utf-8"),
+                functools.partial(file.write_text, original, encoding="utf-8"))
     image = built / "assets" / "favicon.svg"
     svg = image.read_bytes()
     changed("the logo it loads", lambda: image.write_bytes(svg.replace(b"<svg", b"<svg data-x=\"\"", 1)),
