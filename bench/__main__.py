@@ -13,22 +13,26 @@ from pathlib import Path
 from typing import Any
 
 from bench import FIRST_LOAD_BUDGET, FIRST_LOAD_WITH_SEARCH_BUDGET, SEARCH_INDEX_BUDGET
+from bench.plain import plain_config
 from bench.timing import ROOT, Run, run_build
 from bench.weight import first_load, pages, pdfs, search_indexes
 
-PORTS_HOOK = "hooks/ports.py"
+PORTS_HOOK = "hooks/markers.py"  # the markers (ports and the rest) are filled by this hook's extension
 PDF_HOOK = "hooks/pdf.py"
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
-    parser.add_argument("--runs", type=int, default=5, help="builds of each kind, the median is kept (default 5)")
+    parser.add_argument("--runs", type=int, default=5, help="builds of each kind (plain, HTML, full), the median is kept (default 5)")
     parser.add_argument("--site", type=Path, help="measure the weights of this built site only, no build")
     parser.add_argument("--json", type=Path, default=ROOT / "bench-report.json", help="report (bench-report.json)")
     parser.add_argument("--lighthouse", type=int, default=0, metavar="RUNS",
                         help="also Lighthouse performance, RUNS runs per page (median; e.g. 5)")
     parser.add_argument("--pages", default="", metavar="PATHS",
                         help="Lighthouse's pages: 'all', or paths separated by commas (default: the heaviest of each kind)")
+    parser.add_argument("--baseline", type=Path, metavar="DIR",
+                        help="also time the HTML build of another copy of the project in the same rounds "
+                             "(e.g. git archive REV | tar -x -C DIR; set SOURCE_DATE_EPOCH and ARTELABS_VERSION)")
     args = parser.parse_args(argv)
 
     machine = f"{platform.machine()}, {os.cpu_count()} CPU, Python {platform.python_version()}"
@@ -36,7 +40,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
         site = args.site
         if site is None:
-            report["build"] = _time_builds(Path(tmp), args.runs)
+            report["build"] = _time_builds(Path(tmp), args.runs, args.baseline)
             site = Path(tmp) / "full"
         report["weights"] = _weights(site)
         if args.lighthouse:
@@ -54,30 +58,77 @@ def main(argv: list[str] | None = None) -> int:
     return 1 if over else 0
 
 
-def _time_builds(tmp: Path, runs: int) -> dict[str, Any]:
-    full: list[Run] = []
-    html: list[Run] = []
-    for i in range(runs):  # alternate, so that a busy moment hits both kinds alike
-        print(f"build {i + 1}/{runs}: full, then HTML only", file=sys.stderr, flush=True)
-        full.append(run_build(tmp / "full", pdf=True))
-        html.append(run_build(tmp / "html", pdf=False))
+def _time_builds(tmp: Path, runs: int, baseline: Path | None = None) -> dict[str, Any]:
+    """Plain Material + i18n (bench/plain.py), the project's HTML build and its full build on a warm PDF cache,
+    in one run, alternated (the order turns each round, so that a busy moment hits every kind alike)."""
+    plain_file = plain_config(tmp / "plain-config")
+    print("warm-up: one full build, not counted (fills the PDF cache, .cache/artelabs/pdf/)", file=sys.stderr, flush=True)
+    run_build(tmp / "full", pdf=True)
+    kinds = {
+        "plain": lambda: run_build(tmp / "plain", pdf=False, config_file=plain_file, plain=True),
+        "html": lambda: run_build(tmp / "html", pdf=False),
+        "full": lambda: run_build(tmp / "full", pdf=True),
+    }
+    if baseline is not None:
+        baseline = baseline.resolve()
+        kinds["baseline"] = lambda: run_build(tmp / "baseline", pdf=False, config_file=baseline / "mkdocs.yml", project=baseline)
+        kinds["baseline"]()  # its first build warms its caches up, not counted
+    done: dict[str, list[Run]] = {kind: [] for kind in kinds}
+    order = list(kinds)
+    for i in range(runs):
+        turn = order[i % len(order):] + order[: i % len(order)]
+        print(f"round {i + 1}/{runs}: {', '.join(turn)}", file=sys.stderr, flush=True)
+        for kind in turn:
+            done[kind].append(kinds[kind]())
+    full, html, plain = done["full"], done["html"], done["plain"]
     full_s = statistics.median(r.wall for r in full)
     html_s = statistics.median(r.wall for r in html)
+    plain_s = statistics.median(r.wall for r in plain)
     in_process = statistics.median(r.build for r in full)
     hooks = sorted({name for r in full for name in r.hooks})
     hook_s = {name: statistics.median(r.hooks.get(name, 0.0) for r in full) for name in hooks}
+    html_hooks = {name: statistics.median(r.hooks.get(name, 0.0) for r in html) for name in sorted({n for r in html for n in r.hooks})}
+    names = sorted({name for r in html + plain for name in r.parts})
+    parts = {
+        name: {kind: statistics.median(r.parts.get(name, 0.0) for r in done[kind]) for kind in ("html", "plain")}
+        for name in names
+    }
+    loads = [r.load for r in full + html + plain]
+    cpu = {kind: statistics.median(r.cpu for r in done[kind]) for kind in kinds}
+    extra: dict[str, Any] = {}
+    if baseline is not None:
+        extra = {
+            "baseline": str(baseline),
+            "baseline_html_s": statistics.median(r.wall for r in done["baseline"]),
+            "baseline_vs_plain": statistics.median(r.wall for r in done["baseline"]) / plain_s,
+            "baseline_vs_plain_cpu": cpu["baseline"] / cpu["plain"],
+        }
     return {
+        **extra,
         "runs": runs,
+        "plain_s": plain_s,
         "full_s": full_s,
         "html_only_s": html_s,
+        "html_vs_plain": html_s / plain_s,
+        "full_vs_plain": full_s / plain_s,
+        "cpu_s": cpu,
+        "html_vs_plain_cpu": cpu["html"] / cpu["plain"],
+        "full_vs_plain_cpu": cpu["full"] / cpu["plain"],
         "pdf_step_s": full_s - html_s,
         "pdf_step_share": (full_s - html_s) / full_s,
         "in_process_build_s": in_process,
+        "in_process_html_s": statistics.median(r.build for r in html),
+        "in_process_plain_s": statistics.median(r.build for r in plain),
         "hooks_s": hook_s,
         "hooks_share": {name: seconds / in_process for name, seconds in hook_s.items()},
+        "html_hooks_s": html_hooks,
+        "parts_s": parts,
         "port_hook_share": hook_s.get(PORTS_HOOK, 0.0) / in_process,
         "pdf_hook_share": hook_s.get(PDF_HOOK, 0.0) / in_process,
-        "all_runs": {"full": [r.wall for r in full], "html_only": [r.wall for r in html]},
+        "load_average": {"min": min(loads), "max": max(loads), "median": statistics.median(loads)},
+        "all_runs": {kind: [round(r.wall, 3) for r in done[kind]] for kind in kinds},
+        "all_loads": {kind: [round(r.load, 2) for r in done[kind]] for kind in kinds},
+        "all_cpu": {kind: [round(r.cpu, 3) for r in done[kind]] for kind in kinds},
     }
 
 
@@ -120,10 +171,16 @@ def _lang(url: str) -> str:
 def _print(report: dict[str, Any]) -> None:
     build = report.get("build")
     if build:
-        print(f"\nBuild, median of {build['runs']} runs ({report['machine']})")
+        load = build["load_average"]
+        print(f"\nBuild, median of {build['runs']} runs of each kind, alternated ({report['machine']}; "
+              f"load average {load['min']:.1f}-{load['max']:.1f}, median {load['median']:.1f})")
+        cpu = build["cpu_s"]
         rows = [
-            ("full build (mkdocs build, PDFs included)", f"{build['full_s']:.2f} s", ""),
-            ("HTML-only build (ARTELABS_PDF=0)", f"{build['html_only_s']:.2f} s", ""),
+            ("plain Material + i18n, same pages (bench/plain.py)", f"{build['plain_s']:.2f} s", f"CPU {cpu['plain']:.2f} s"),
+            ("HTML-only build (ARTELABS_PDF=0)", f"{build['html_only_s']:.2f} s",
+             f"{build['html_vs_plain']:.2f} x plain; CPU {cpu['html']:.2f} s, {build['html_vs_plain_cpu']:.2f} x"),
+            ("full build, PDFs from a warm cache", f"{build['full_s']:.2f} s",
+             f"{build['full_vs_plain']:.2f} x plain; CPU {cpu['full']:.2f} s, {build['full_vs_plain_cpu']:.2f} x"),
             (
                 "PDF step (full - HTML only)",
                 f"{build['pdf_step_s']:.2f} s",
@@ -134,6 +191,16 @@ def _print(report: dict[str, Any]) -> None:
             share = f"{build['hooks_share'][name]:.1%} of the build"
             rows.append((f"  {name} (its events)", f"{seconds:.3f} s", share))
         _table(("", "time", "share"), rows)
+        print(f"\nWhere the time goes, HTML build against plain (median seconds in the process: "
+              f"{build['in_process_html_s']:.2f} against {build['in_process_plain_s']:.2f})")
+        rows = [(name, f"{seconds:.3f}", "") for name, seconds in build["html_hooks_s"].items()]
+        rows += [(name, f"{v['html']:.3f}", f"{v['plain']:.3f}") for name, v in build["parts_s"].items()]
+        _table(("", "HTML build s", "plain s"), rows)
+        if "baseline" in build:
+            print(f"\nbaseline's HTML build ({build['baseline']}): {build['baseline_html_s']:.2f} s, "
+                  f"{build['baseline_vs_plain']:.2f} x plain (CPU time: {build['baseline_vs_plain_cpu']:.2f} x)")
+        print(f"\nHTML build: {build['html_vs_plain']:.2f} x plain (CPU time: {build['html_vs_plain_cpu']:.2f} x)")
+        print(f"full build with PDFs: {build['full_vs_plain']:.2f} x plain (CPU time: {build['full_vs_plain_cpu']:.2f} x)")
     weights = report["weights"]
     at_load = any(p["search_at_load"] for p in weights["pages"])
     print(

@@ -43,6 +43,7 @@ def on_files(files: Files, *, config: MkDocsConfig, **kwargs: Any) -> None:
     """Every marker of every page, both languages, checked before any page is built."""
     if not core.is_outer_pass(config):
         return  # once per build: the first pass sees the pages of every language
+    _rendered.clear()
     for file in files.documentation_pages():
         found = markers.scan(file.content_string)
         if not found:
@@ -76,6 +77,21 @@ def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, **kwarg
 # -----------------------------------------------------------------------------
 
 
+# What each marker of each page rendered when it was checked (on_files), for the page's conversion: the same
+# marker of the same page in the same language renders the same HTML within a build, and is rendered once.
+_rendered: dict[tuple[str, str, str, bool], str] = {}
+
+
+def _remember(render: Any, lang: str, page: str) -> Any:
+    def remembered(body: str, *, alone: bool) -> str:
+        key = (lang, page, body, alone)
+        if key not in _rendered:
+            _rendered[key] = render(body, alone=alone)
+        return _rendered[key]
+
+    return remembered
+
+
 def _renderer(config: MkDocsConfig, lang: str, page: str) -> markers.Renderer:
     try:
         renderer = markers.Renderer(
@@ -86,6 +102,7 @@ def _renderer(config: MkDocsConfig, lang: str, page: str) -> markers.Renderer:
         renderer.site_url = config.site_url or ""
         renderer.languages = core.languages(config)
         renderer.built = core.build_date()  # the announcements are placed as of the build date, never today
+        renderer.render = _remember(renderer.render, lang, page)  # type: ignore[method-assign]
         return renderer
     except markers.MarkerError as error:
         raise PluginError(str(error)) from None

@@ -3,6 +3,8 @@
 Workers forked before the HTML build import WeasyPrint meanwhile, and render
 each language on the other core while the next language builds; the last pass
 waits for every PDF. A worker dies with the build (killed or failed).
+A PDF whose input is unchanged since it was rendered is copied from the cache
+(.cache/artelabs/pdf/, artelabs/postbuild/pdf.py) here, and never sent to a worker.
 `mkdocs serve` builds no PDF unless ARTELABS_PDF=1; `ARTELABS_PDF=0 mkdocs
 build` builds none either (artelabs/core.py, `pdf_enabled`).
 """
@@ -14,6 +16,7 @@ import logging
 import multiprocessing
 import os
 import signal
+from pathlib import Path
 from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -43,9 +46,14 @@ def on_files(files: Files, *, config: MkDocsConfig, **kwargs: Any) -> Files | No
 
 
 def on_pre_build(*, config: MkDocsConfig, **kwargs: Any) -> None:
-    """First pass: one worker per language, importing WeasyPrint while the HTML builds."""
+    """First pass: one worker per language, importing WeasyPrint while the HTML builds; none when this build's
+    date and version already have PDFs in the cache (a rebuild of the same commit): importing WeasyPrint
+    would only take the other core from the HTML build, and a PDF that is not in the cache after all gets
+    its worker at the end of its pass."""
     if core.pdf_enabled() and not _workers and core.current_language(config) == core.default_language(config):
-        if "fork" in multiprocessing.get_all_start_methods():
+        if "fork" in multiprocessing.get_all_start_methods() and not pdfbook.stamp_cached(
+            _stamp(config), Path(config.config_file_path).parent
+        ):
             _workers.update({lang: _fork_worker() for lang in core.languages(config)})
 
 
@@ -59,9 +67,19 @@ def on_post_build(*, config: MkDocsConfig, **kwargs: Any) -> None:
         jobs = [pdfbook.prepare(site, lang), *pdfbook.prepare_versions(site, lang)]
     except ValueError as error:
         raise PluginError(f"artelabs/postbuild/pdf.py: {error}") from None
-    if lang in _workers:
+    jobs = [job for job in jobs if not pdfbook.write_cached(job)]  # unchanged since they were rendered
+    if lang in _workers and not jobs:
+        process, pipe = _workers.pop(lang)  # nothing to render: the worker stops importing WeasyPrint
+        process.kill()
+        process.join(timeout=5)
+        pipe.close()
+    elif lang in _workers:
         _workers[lang][1].send(jobs)
         _running.append((jobs[0]["target"], _workers.pop(lang)[0]))
+    elif jobs and "fork" in multiprocessing.get_all_start_methods():
+        process, pipe = _fork_worker(jobs)  # renders on the other core while the next language builds
+        pipe.close()
+        _running.append((jobs[0]["target"], process))
     else:
         for job in jobs:
             pdfbook.write_pdf(job)
@@ -95,8 +113,14 @@ def stop_workers() -> None:
     _running.clear()
 
 
-def _fork_worker() -> tuple[Any, Any]:
-    """A process that imports WeasyPrint now, then writes the PDF it is sent (fork: nothing to pickle)."""
+def _stamp(config: MkDocsConfig) -> str:
+    """What every PDF of this build is dated and named by (on its cover)."""
+    date = core.build_date()
+    return f"{date.isoformat() if date else 'undated'} {core.version() or 'unversioned'}"
+
+
+def _fork_worker(jobs: list[dict[str, Any]] | None = None) -> tuple[Any, Any]:
+    """A process that imports WeasyPrint now, then writes the PDFs it is sent, or `jobs` (fork: nothing to pickle)."""
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
     parent = os.getpid()
@@ -106,12 +130,14 @@ def _fork_worker() -> tuple[Any, Any]:
         sender.close()
         import weasyprint  # noqa: F401 (while the HTML builds)
 
+        todo = jobs
+        if todo is None:
+            try:
+                todo = receiver.recv()
+            except EOFError:
+                return  # the build stopped before its PDFs
         try:
-            jobs = receiver.recv()
-        except EOFError:
-            return  # the build stopped before its PDFs
-        try:
-            for job in jobs:
+            for job in todo:
                 if os.getppid() != parent:
                     return  # the build is gone: write nothing
                 pdfbook.write_pdf(job)

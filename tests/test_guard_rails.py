@@ -183,6 +183,22 @@ def test_a_javascript_link_in_a_built_page_stops_the_build(tmp_path: Path) -> No
         htaccessfile.inline_hashes(tmp_path)
 
 
+def test_a_page_parsed_for_htaccess_is_remembered_by_its_text(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same page is not parsed again; a page whose text changed is, and is checked again."""
+    site, cache = tmp_path / "site", tmp_path / "cache" / "htaccess.json"
+    site.mkdir()
+    (site / "index.html").write_text("<script>go()</script>", encoding="utf-8")
+    first = htaccessfile.inline_hashes(site, cache)
+    parsed: list[str] = []
+    real = htaccessfile._Page
+    monkeypatch.setattr(htaccessfile, "_Page", lambda name: parsed.append(name) or real(name))
+    assert htaccessfile.inline_hashes(site, cache) == first and parsed == []
+    (site / "index.html").write_text('<script>go()</script><a href="javascript:x()">x</a>', encoding="utf-8")
+    with pytest.raises(htaccessfile.PolicyError, match="javascript: link"):
+        htaccessfile.inline_hashes(site, cache)
+    assert parsed == ["index.html"]
+
+
 # -----------------------------------------------------------------------------
 # A failed build never replaces a good site
 # -----------------------------------------------------------------------------

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import re
+import shutil
 from datetime import datetime, timezone
 from functools import cache
 from pathlib import Path
@@ -14,7 +16,7 @@ import yaml
 from pypdf import PdfReader
 from pypdf.generic import IndirectObject
 
-from conftest import LANGUAGES, PAGES, ROOT, build_site, copy_repo, page_path, pdf_pages, soup
+from conftest import LANGUAGES, PAGES, ROOT, build_site, copy_repo, mkdocs_build, page_path, pdf_pages, soup
 
 PDF = {"en": "pdf/artelabs-support-en.pdf", "fr": "fr/pdf/artelabs-support-fr.pdf"}
 SITE_URL = "https://support.artelabs.ch/"
@@ -314,3 +316,117 @@ def test_serve_builds_no_pdf_unless_asked(tmp_path: Path, monkeypatch: pytest.Mo
         config.plugins.on_shutdown()
     assert not (tmp_path / PDF["en"]).exists() and not (tmp_path / PDF["fr"]).exists()
     assert "mdx-pdf-link" not in page_path(tmp_path, "en", "mail/setup/").read_text(encoding="utf-8")
+
+
+# -----------------------------------------------------------------------------
+# The cache (.cache/artelabs/pdf/): rendered once, reused while the input is unchanged
+# -----------------------------------------------------------------------------
+
+
+def test_a_cached_pdf_is_rendered_again_when_any_of_its_input_changes(
+    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A frozen version's PDF, rendered once into a copy, then taken from the cache with the same bytes; the
+    template, the print stylesheet, an image it loads, WeasyPrint's version: each changed renders it again,
+    and once it is back the cache gives the first bytes again. (Rendered for real once; after that a stand-in
+    says whether it was asked to render.)"""
+    from artelabs import datafile, postbuild
+    from artelabs.postbuild import pdf as pdfbook
+
+    monkeypatch.setattr(datafile, "CACHE", tmp_path / "cache")
+    repo = copy_repo(tmp_path / "repo")
+    built = tmp_path / "site"
+    shutil.copytree(site / "terms" / "versions" / "2.0", built / "terms" / "versions" / "2.0")
+    (built / "assets").mkdir()
+    shutil.copy(site / "assets" / "favicon.svg", built / "assets" / "favicon.svg")
+
+    def write() -> bytes:
+        [job] = pdfbook.prepare_versions(postbuild.site_from_yaml(built, repo / "mkdocs.yml"), "en")
+        assert job["cache"] == str(tmp_path / "cache" / "pdf")
+        pdfbook.write_pdf(job)
+        return (built / job["target"]).read_bytes()
+
+    rendered: list[list[str]] = []
+    real = pdfbook.render
+
+    def first_render(job: dict[str, Any]) -> tuple[bytes, list[str]]:
+        pdf, loaded = real(job)
+        rendered.append(loaded)
+        return pdf, loaded
+
+    monkeypatch.setattr(pdfbook, "render", first_render)
+    first = write()
+    assert first.startswith(b"%PDF") and rendered == [["assets/favicon.svg"]]
+    monkeypatch.setattr(pdfbook, "render", lambda job: (rendered.append(job["target"]) or b"%PDF-again", rendered[0]))
+    assert write() == first and len(rendered) == 1, "unchanged, yet rendered again"
+
+    def changed(what: str, change, restore) -> None:
+        change()
+        count = len(rendered)
+        assert write() == b"%PDF-again" and len(rendered) == count + 1, f"{what} changed, yet taken from the cache"
+        restore()
+        assert write() == first and len(rendered) == count + 1, f"{what} back as it was, yet rendered again"
+
+    for name, edit in (
+        ("overrides/pdf/document.html", lambda text: text.replace('class="mdx-pdf-cover__kicker"', 'class="mdx-pdf-cover__kicker x"')),
+        ("overrides/pdf/print.css", lambda text: text + "\nh1 { letter-spacing: 0.01em; }\n"),
+        ("overrides/pdf/svg.css", lambda text: text + "\ncircle { fill: red; }\n"),
+    ):
+        file = repo / name
+        original = file.read_text(encoding="utf-8")
+        edited = edit(original)
+        assert edited != original, f"{name}: the test's edit no longer applies"
+        changed(name, functools.partial(file.write_text, edited, encoding="utf-8"),
+                functools.partial(file.write_text, original, encoding="utf-8"))
+    image = built / "assets" / "favicon.svg"
+    svg = image.read_bytes()
+    changed("the logo it loads", lambda: image.write_bytes(svg.replace(b"<svg", b"<svg data-x=\"\"", 1)),
+            lambda: image.write_bytes(svg))
+    import importlib.metadata
+
+    version = importlib.metadata.version
+    changed("WeasyPrint's version",
+            lambda: monkeypatch.setattr(importlib.metadata, "version", lambda name: "0" if name == "weasyprint" else version(name)),
+            lambda: monkeypatch.setattr(importlib.metadata, "version", version))
+
+
+def test_an_unwritable_pdf_cache_is_skipped_with_one_note(monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    from artelabs import datafile, postbuild
+    from artelabs.postbuild import pdf as pdfbook
+
+    monkeypatch.setattr(datafile, "CACHE", Path("/proc/artelabs-cache"))  # unwritable, even for root
+    monkeypatch.setattr(pdfbook, "_notes", set())
+    site = postbuild.site_from_yaml(Path("/nonexistent"), ROOT / "mkdocs.yml")
+    with caplog.at_level("INFO", logger="mkdocs.plugins.pdf"):
+        assert pdfbook.cache_folder(site) is None and pdfbook.cache_folder(site) is None
+    notes = [record.getMessage() for record in caplog.records if "cannot be written" in record.getMessage()]
+    assert len(notes) == 1 and "rendered at every build" in notes[0], notes
+
+
+@pytest.mark.long
+def test_a_warm_cache_gives_the_same_bytes_as_a_cold_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A copy built twice with its PDFs: first with an empty cache (each PDF rendered), then with the cache the
+    first build filled (each PDF taken from it): every file, each PDF included, has the same bytes. A third
+    build, one PDF gone from the cache: that one is rendered (by a worker started late: the build expected
+    every PDF in the cache), the same bytes again."""
+    monkeypatch.delenv("ARTELABS_CACHE", raising=False)  # the copy's own .cache/, empty (copy_repo leaves it out)
+    repo = copy_repo(tmp_path / "repo")
+    cold = mkdocs_build(repo, tmp_path / "cold", pdf=True)
+    assert cold.returncode == 0, cold.stderr[-3000:]
+    warm = mkdocs_build(repo, tmp_path / "warm", pdf=True)
+    assert warm.returncode == 0, warm.stderr[-3000:]
+    written = lambda result, cached: sorted(line.split("PDF ", 1)[1].split(":")[0] for line in result.stderr.splitlines()
+                                            if " PDF " in line and line.endswith(" (cached)") == cached)
+    assert written(cold, True) == [] and len(written(cold, False)) == 10, cold.stderr[-3000:]
+    assert written(warm, False) == [] and written(warm, True) == written(cold, False), warm.stderr[-3000:]
+    files = lambda folder: {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    first, second = files(tmp_path / "cold"), files(tmp_path / "warm")
+    assert sorted(first) == sorted(second)
+    assert [name for name in first if first[name] != second[name]] == []
+    smallest = min((repo / ".cache" / "artelabs" / "pdf").glob("*.pdf"), key=lambda path: path.stat().st_size)
+    smallest.unlink()
+    again = mkdocs_build(repo, tmp_path / "again", pdf=True)
+    assert again.returncode == 0, again.stderr[-3000:]
+    assert len(written(again, False)) == 1 and len(written(again, True)) == 9, again.stderr[-3000:]
+    third = files(tmp_path / "again")
+    assert sorted(third) == sorted(first) and [name for name in first if first[name] != third[name]] == []

@@ -67,13 +67,15 @@ def last_commit_epoch() -> str:
 @pytest.mark.long
 def test_two_builds_give_byte_identical_trees(request: pytest.FixtureRequest, tmp_path: Path) -> None:
     """A second build, by the mkdocs command in another process (other hash seed, time zone, working
-    folder and output folder), gives the same files with the same bytes as the session's build.
+    folder and output folder) and with an empty cache (every PDF rendered), gives the same files with the
+    same bytes as the session's build.
 
     It builds first and asks for the session's build after, so that both can be built at the same time."""
     epoch = EPOCH_GIVEN or last_commit_epoch()  # what the session's build uses too (artelabs/core.py)
     other = tmp_path / "second"
     env = clean_environment(
         SOURCE_DATE_EPOCH=epoch, PYTHONHASHSEED=str(random.randint(1, 2**31)), TZ="Pacific/Kiritimati",
+        ARTELABS_CACHE=str(tmp_path / "cache"),  # its PDFs rendered here, not taken from the session's cache
         **({"ARTELABS_VERSION": os.environ["ARTELABS_VERSION"]} if "ARTELABS_VERSION" in os.environ else {}),
     )
     result = subprocess.run(

@@ -17,6 +17,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import json
+import os
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -28,7 +29,9 @@ from artelabs.datafile.reader import (  # noqa: F401 (the package's interface)
 )
 from artelabs.datafile.schema import EXPECTED  # noqa: F401
 
-CACHE: Path | None = None  # where checked data is remembered; None: .cache/artelabs/ of the data file's project
+# Where checked data (and rendered PDFs, artelabs/postbuild/pdf.py) are remembered; None: .cache/artelabs/ of the
+# data file's project. ARTELABS_CACHE=FOLDER puts it elsewhere (a test's build that must start cold).
+CACHE: Path | None = Path(os.environ["ARTELABS_CACHE"]) if os.environ.get("ARTELABS_CACHE") else None
 # Files the build reads, besides data/ports.yml and data/strings.yml: every one must exist.
 MORE = {"company": "company", "sources": "sources", "versions": "legal-versions"}
 

@@ -3,10 +3,16 @@ language, with its QR code (partial mobileconfig-offer.html)."""
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import html
+import logging
+import os
 import posixpath
 import re
+from pathlib import Path
 
+from artelabs import datafile
 from artelabs.markers.base import Renderer
 
 NAME = "mobileconfig-offer"
@@ -23,17 +29,54 @@ def render(renderer: Renderer, rest: str, body: str, alone: bool) -> str:
     link = posixpath.relpath(PROFILE, renderer.page.strip("/") or ".") if renderer.page else PROFILE
     address = renderer.site_url.rstrip("/") + "/" + ("" if renderer.lang == renderer.default else f"{renderer.lang}/") + PROFILE
     return renderer.template(
-        "mobileconfig-offer.html", words=words, sentence=sentence, link=link, qr=qr_svg(address), address=address,
+        "mobileconfig-offer.html", words=words, sentence=sentence, link=link, address=address,
+        qr=qr_svg(address, datafile.cache_folder(Path(renderer.root) / "data" / "ports.yml") / "qr"),
         one_line=False,
     )
 
 
-def qr_svg(address: str) -> str:
-    """A QR code of an address, as inline SVG drawn from the address alone (segno; no service asked)."""
+def qr_svg(address: str, cache: Path | None = None) -> str:
+    """A QR code of an address, as inline SVG drawn from the address alone (segno; no service asked).
+
+    With cache (.cache/artelabs/qr/), kept under the address, segno's version and this file's source: a build
+    whose addresses did not change does not import segno (a tenth of a second) nor draw the codes again."""
+    from importlib.metadata import version
+
+    entry = None
+    if cache is not None:
+        key = hashlib.sha256(f"{address}\0{version('segno')}\0{_own_source()}".encode()).hexdigest()
+        entry = cache / f"{key}.svg"
+        try:
+            return entry.read_text(encoding="utf-8")
+        except OSError:
+            pass
     import segno
 
     svg = segno.make(address, error="m").svg_inline(scale=1, omitsize=True, dark="#000", light="#fff", border=2)
-    return svg.replace('<svg ', '<svg role="img" aria-hidden="true" focusable="false" ', 1).replace(' class="segno"', "")
+    svg = svg.replace('<svg ', '<svg role="img" aria-hidden="true" focusable="false" ', 1).replace(' class="segno"', "")
+    if entry is not None:
+        try:
+            entry.parent.mkdir(parents=True, exist_ok=True)
+            temporary = entry.with_name(f".{entry.name}.{os.getpid()}")
+            temporary.write_text(svg, encoding="utf-8")
+            temporary.replace(entry)
+        except OSError as error:
+            _note(f"{cache}: cannot be written ({error.strerror}): the QR codes are drawn at every build")
+    return svg
+
+
+@functools.cache
+def _own_source() -> str:
+    return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+
+
+_notes: set[str] = set()
+
+
+def _note(note: str) -> None:
+    if note not in _notes:
+        _notes.add(note)
+        logging.getLogger("mkdocs.plugins.markers").info(note)
 
 
 def _strong(text: str) -> str:

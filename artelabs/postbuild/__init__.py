@@ -10,6 +10,7 @@ mkdocs.yml read as YAML (`site_from_yaml`).
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -48,10 +49,16 @@ class Site:
 
     def templates(self) -> Any:
         """overrides/ as a Jinja environment (the steps' templates use no theme template)."""
-        from jinja2 import Environment, FileSystemLoader, select_autoescape
+        return _templates(str(Path(self.root).resolve() / "overrides"))
 
-        loader = FileSystemLoader(str(self.root / "overrides"))
-        return Environment(loader=loader, autoescape=select_autoescape(["html"]), keep_trailing_newline=True)
+
+@functools.cache
+def _templates(folder: str) -> Any:
+    """One environment per folder for the process: each template is compiled once, not once per PDF; Jinja
+    checks the file's time at each use and compiles an edited one again (`mkdocs serve`)."""
+    from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+    return Environment(loader=FileSystemLoader(folder), autoescape=select_autoescape(["html"]), keep_trailing_newline=True)
 
 
 def site_from_yaml(folder: Path, config_file: Path = Path("mkdocs.yml")) -> Site:

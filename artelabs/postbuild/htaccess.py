@@ -22,12 +22,20 @@ import base64
 import functools
 import hashlib
 import importlib.util
+import json
+import logging
+import os
 import re
+import sys
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
+from artelabs import datafile
 from artelabs.postbuild import Site
+
+log = logging.getLogger("mkdocs.plugins.htaccess")
 
 TEMPLATE = "htaccess/.htaccess"
 # Material's assets carry a hash of their content in their name.
@@ -40,7 +48,9 @@ class PolicyError(ValueError):
 
 
 def write_htaccess(site: Site) -> Path:
-    scripts, styles = inline_hashes(site.folder, template_scripts(site.root / "overrides"))
+    allowed = template_scripts(site.root / "overrides")
+    cache = datafile.cache_folder(site.root / "data" / "ports.yml") / "htaccess.json"
+    scripts, styles = inline_hashes(site.folder, cache, allowed)
     text = site.templates().get_template(TEMPLATE).render(
         script_sources=" ".join(scripts),
         style_sources="".join(f" {source}" for source in styles),
@@ -52,26 +62,81 @@ def write_htaccess(site: Site) -> Path:
     return path
 
 
-def inline_hashes(folder: Path, allowed: tuple[re.Pattern[str], ...] | None = None) -> tuple[list[str], list[str]]:
+def inline_hashes(
+    folder: Path, cache: Path | None = None, allowed: tuple[re.Pattern[str], ...] | None = None
+) -> tuple[list[str], list[str]]:
     """CSP sources ('sha256-...') of every distinct inline script and style of the site's pages; with
-    `allowed` (template_scripts()), a script of any other shape stops the build instead."""
+    `allowed` (template_scripts()), a script of any other shape stops the build instead of being hashed.
+
+    With cache (a JSON file, .cache/artelabs/htaccess.json), a page whose exact text was parsed by an earlier
+    build (same parser, same templates' scripts: this file, Python's version and `allowed`) is not parsed
+    again: its sources are remembered, and it passed the checks then. The file keeps the pages of the last
+    KEEP_BUILDS builds (a build with PDFs and one without differ in every page: the PDF link)."""
     scripts: set[str] = set()
     styles: set[str] = set()
+    key = _parser_key() + hashlib.sha256("\0".join(p.pattern for p in allowed or ()).encode()).hexdigest()
+    known, build = _read_cache(cache, key)
+    pages = {digest: entry for digest, entry in known.items() if entry[2] > build - KEEP_BUILDS}
     for page in sorted(folder.rglob("*.html")):
-        parser = _Page(page.relative_to(folder).as_posix())
-        parser.feed(page.read_text(encoding="utf-8"))
-        parser.close()
-        for line, text in zip(parser.lines, parser.scripts):
-            if not text.strip():
-                continue
-            if allowed is not None and not any(pattern.fullmatch(text) for pattern in allowed):
-                raise PolicyError(
-                    f"{parser.name}:{line}: an inline script that no template of the site writes ({text.strip()[:40]!r}), "
-                    "expected none: a page or a data value never holds a script"
-                )
-            scripts.add(csp_hash(text))
-        styles.update(csp_hash(text) for text in parser.styles)
+        text = page.read_text(encoding="utf-8")
+        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        found = known.get(digest)
+        if found is None:
+            parser = _Page(page.relative_to(folder).as_posix())
+            parser.feed(text)
+            parser.close()
+            _refuse_unknown_scripts(parser, allowed)
+            found = [sorted({csp_hash(t) for t in parser.scripts if t.strip()}), sorted({csp_hash(t) for t in parser.styles}), 0]
+        pages[digest] = [found[0], found[1], build]
+        scripts.update(found[0])
+        styles.update(found[1])
+    if cache is not None and pages != known:
+        _write_cache(cache, pages, build, key)
     return sorted(scripts), sorted(styles)
+
+
+KEEP_BUILDS = 4  # the cache keeps the pages of this many builds
+
+
+@functools.cache
+def _parser_key() -> str:
+    return hashlib.sha256(Path(__file__).read_bytes() + sys.version.encode()).hexdigest()
+
+
+def _read_cache(cache: Path | None, key: str) -> tuple[dict[str, list[Any]], int]:
+    """The pages remembered ({sha256: [scripts, styles, build number]}) and this build's number."""
+    try:
+        stored = json.loads(cache.read_text(encoding="utf-8")) if cache is not None else {}
+        if isinstance(stored, dict) and stored.get("parser") == key:
+            return dict(stored["pages"]), int(stored["build"]) + 1
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    return {}, 1
+
+
+def _write_cache(cache: Path, pages: dict[str, list[Any]], build: int, key: str) -> None:
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        temporary = cache.with_name(f".{cache.name}.{os.getpid()}")
+        temporary.write_text(json.dumps({"parser": key, "build": build, "pages": pages}), encoding="utf-8")
+        temporary.replace(cache)
+    except OSError as error:
+        note = f"{cache.parent}: cannot be written ({error.strerror}): every page is parsed for .htaccess at every build"
+        if note not in _notes:
+            _notes.add(note)
+            log.info(note)
+
+
+_notes: set[str] = set()
+
+
+def _refuse_unknown_scripts(parser: "_Page", allowed: tuple[re.Pattern[str], ...] | None) -> None:
+    for line, text in zip(parser.lines, parser.scripts):
+        if text.strip() and allowed is not None and not any(pattern.fullmatch(text) for pattern in allowed):
+            raise PolicyError(
+                f"{parser.name}:{line}: an inline script that no template of the site writes ({text.strip()[:40]!r}), "
+                "expected none: a page or a data value never holds a script"
+            )
 
 
 SCRIPT = re.compile(r"<script(?P<attrs>[^>]*)>(?P<body>.*?)</script>", re.S | re.I)

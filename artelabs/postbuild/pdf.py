@@ -7,15 +7,29 @@ overrides/pdf/document.html (cover, contents, pages) with tabs unfolded,
 `<details>` open, ids prefixed with the page's slug and links between pages
 inside the PDF, into /pdf/artelabs-support-en.pdf or /fr/pdf/artelabs-support-fr.pdf.
 Dated by the build's date: same sources, same bytes.
+
+A PDF once rendered is kept in .cache/artelabs/pdf/ (git-ignored) and reused
+while everything it is made from is unchanged ("The cache" below): the exact
+HTML document and stylesheets handed to WeasyPrint, every file it loads, the
+fonts fontconfig offers, the WeasyPrint and pydyf versions and this file's
+source. The bytes are the same with or without it.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
+import os
+import re
+import shutil
+import subprocess
+from functools import cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+from artelabs import datafile
 from artelabs.postbuild import Site
 
 log = logging.getLogger("mkdocs.plugins.pdf")
@@ -97,15 +111,15 @@ def _job(site: Site, lang: str, entries: list[dict[str, Any]], out: str, *, cont
         "svg_css": (site.root / "overrides" / SVG_STYLESHEET).read_text(encoding="utf-8"),
         "identifier": f"{out}-{epoch}".encode(),
         "variant": None,
+        "cache": cache_folder(site),
+        "stamp": f"{date.isoformat() if date else 'undated'} {site.version or 'unversioned'}",
     }
 
 
 def _navigation(site: Site, lang: str) -> list[dict[str, Any]]:
     """The language's navigation, as sections and pages, each page with its article's HTML."""
-    from bs4 import BeautifulSoup
-
     home = site.folder / site.prefix(lang) / "index.html"
-    nav = BeautifulSoup(home.read_text(encoding="utf-8"), "html.parser").select_one("nav.md-nav--primary")
+    nav = _parse(home.read_text(encoding="utf-8"), "nav", "md-nav--primary").select_one("nav.md-nav--primary")
     if nav is None:
         raise ValueError(f"{home.relative_to(site.folder)}: no primary navigation, expected Material's nav.md-nav--primary")
     base = "/" + site.prefix(lang)
@@ -127,10 +141,8 @@ def _page(site: Site, base: str, link: Any) -> dict[str, Any]:
 
 
 def _page_at(site: Site, url: str, title: str | None = None) -> dict[str, Any]:
-    from bs4 import BeautifulSoup
-
     file = site.folder / url / "index.html"
-    article = BeautifulSoup(file.read_text(encoding="utf-8"), "html.parser").select_one("article.md-content__inner")
+    article = _parse(file.read_text(encoding="utf-8"), "article", "md-content__inner").select_one("article.md-content__inner")
     for extra in article.select(".mdx-pdf-link"):
         extra.decompose()
     content = "".join(str(child) for child in article.contents).strip()
@@ -138,6 +150,23 @@ def _page_at(site: Site, url: str, title: str | None = None) -> dict[str, Any]:
         heading = article.select_one("h1")
         title = " ".join(heading.get_text(" ", strip=True).rstrip("¶").split()) if heading else url
     return {"title": title, "url": url, "slug": _slug(url), "content": content}
+
+
+def _parse(page: str, tag: str, css_class: str) -> Any:
+    """The page's first <tag class="... css_class ..."> element alone, parsed (html.parser): the rest of the
+    page (header, navigation, footer, scripts) is most of its markup and none of the PDF's. The whole page
+    when the element is not found as Material writes it (the caller's own check then says what is missing)."""
+    from bs4 import BeautifulSoup
+
+    start = re.search(rf'<{tag}\s[^>]*class="(?:[^"]*\s)?{re.escape(css_class)}[\s"]', page)
+    if start is not None:
+        depth = 0
+        for match in re.compile(rf"<(/?){tag}(?=[\s>/])[^>]*>").finditer(page, start.start()):
+            depth += -1 if match.group(1) else 1
+            if depth == 0:
+                page = page[start.start() : match.end()]
+                break
+    return BeautifulSoup(page, "html.parser")
 
 
 def _slug(url: str) -> str:
@@ -152,12 +181,38 @@ def _slug(url: str) -> str:
 
 
 def write_pdf(job: dict[str, Any]) -> None:
-    """Render one language's document and write its PDF."""
+    """Write one job's PDF: from the cache when nothing it is made from changed, else rendered (and kept)."""
+    if write_cached(job):
+        return
+    pdf, loaded = render(job)
+    _write(job, pdf)
+    _store(job, loaded, pdf)
+
+
+def _write(job: dict[str, Any], pdf: bytes, cached: bool = False) -> None:
+    out = job["site"] / job["target"]
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(pdf)
+    log.info("PDF %s: %d KB%s", job["target"], len(pdf) // 1024, " (cached)" if cached else "")
+
+
+def render(job: dict[str, Any]) -> tuple[bytes, list[str]]:
+    """The PDF of one job, rendered by WeasyPrint; and the files it loaded (paths under the site, or absolute)."""
     import weasyprint  # imported here: a build without PDFs does not pay for it
     from weasyprint.urls import URLFetcher
 
     site: Path = job["site"]
-    local = URLFetcher(allowed_protocols={"file", "data"}, fail_on_errors=True)  # never the network
+    loaded: list[str] = []
+
+    class Local(URLFetcher):
+        """Never the network; remembers every file loaded, for the cache's key."""
+
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            if url.startswith("file:"):
+                loaded.append(_site_relative(site, url))
+            return super().fetch(url, headers)
+
+    local = Local(allowed_protocols={"file", "data"}, fail_on_errors=True)
     document = weasyprint.HTML(string=job["source"], base_url=site.as_uri() + "/", url_fetcher=local)
     # WeasyPrint's parsed tree, changed before layout: one parse, and inline <svg> stays SVG.
     make_printable(document.etree_element, job["slugs"], job["site_url"], job["svg_css"])
@@ -167,10 +222,7 @@ def write_pdf(job: dict[str, Any]) -> None:
     pdf = document.write_pdf(
         stylesheets=[weasyprint.CSS(string=job["css"])], pdf_identifier=job["identifier"], **options
     )
-    out = site / job["target"]
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_bytes(pdf)
-    log.info("PDF %s: %d KB", job["target"], len(pdf) // 1024)
+    return pdf, sorted(set(loaded))
 
 
 def make_printable(root: Any, slugs: dict[str, str], site_url: str, svg_css: str) -> None:
@@ -227,3 +279,182 @@ def _link_inside(article: Any, url: str, slugs: dict[str, str], site_url: str) -
             link.set("href", f"#{slugs[path]}--{resolved.fragment}" if resolved.fragment else f"#{slugs[path]}")
         else:  # a file of the site that is not a page (a profile, an image): the published one
             link.set("href", urljoin(site_url, path) + (f"#{resolved.fragment}" if resolved.fragment else ""))
+
+
+# -----------------------------------------------------------------------------
+# The cache: a PDF is rendered once and reused while what it is made from is unchanged
+# -----------------------------------------------------------------------------
+#
+# .cache/artelabs/pdf/ holds, for each document (its key: the HTML and stylesheets handed to WeasyPrint,
+# the job's other values, the fonts, the WeasyPrint and pydyf versions, this file's source), the list
+# of files WeasyPrint loaded while rendering it (D.json), and the PDF under the key of the document and
+# of those files' contents (K.pdf). The same document loads the same files, so a lookup hashes them
+# again and finds the PDF only if none changed: never stale, and no cached entry is ever overwritten
+# with other bytes. The fonts come from fontconfig, not through WeasyPrint's fetcher: the key holds
+# every font file fontconfig offers (path, size, modification time), so an added, removed or
+# upgraded font renders again. An entry no build has used for KEEP_DAYS days is removed.
+
+CACHE_FORMAT = "1"
+_notes: set[str] = set()
+
+
+def cache_folder(site: Site) -> str | None:
+    """.cache/artelabs/pdf/ of the project (datafile's cache folder), or None when it cannot be written (one note)."""
+    folder = datafile.cache_folder(site.root / "data" / "ports.yml") / "pdf"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        if not os.access(folder, os.W_OK):
+            raise PermissionError(13, "Permission denied")
+    except OSError as error:
+        _note(f"{folder}: cannot be written ({error.strerror}): the PDFs are rendered at every build")
+        return None
+    if _fonts() is None:
+        _note("fc-list (fontconfig) not found: the PDFs are rendered at every build, uncached")
+        return None
+    return str(folder)
+
+
+def _note(note: str) -> None:
+    if note not in _notes:
+        _notes.add(note)
+        log.info(note)
+
+
+def write_cached(job: dict[str, Any]) -> bool:
+    """Write the job's PDF from the cache if it is there for exactly this input; False if it must be rendered."""
+    if not job.get("cache"):
+        return False
+    folder = Path(job["cache"])
+    document = _document_key(job)
+    try:
+        manifest = folder / f"{document}.json"
+        loaded = json.loads(manifest.read_text(encoding="utf-8"))
+        entry = folder / f"{_key(document, job['site'], loaded)}.pdf"
+        pdf = entry.read_bytes()
+    except (OSError, ValueError):
+        return False
+    _write(job, pdf, cached=True)
+    for used in (manifest, entry):  # kept while in use (_prune)
+        try:
+            os.utime(used)
+        except OSError:
+            pass
+    return True
+
+
+def _store(job: dict[str, Any], loaded: list[str], pdf: bytes) -> None:
+    if not job.get("cache"):
+        return
+    folder = Path(job["cache"])
+    document = _document_key(job)
+    try:
+        _atomic(folder / f"{_key(document, job['site'], loaded)}.pdf", pdf)
+        _atomic(folder / f"{document}.json", json.dumps(loaded).encode())
+    except OSError as error:
+        _note(f"{folder}: cannot be written ({error.strerror}): the PDFs are rendered at every build")
+        return
+    if job.get("stamp"):
+        try:
+            (folder / f"{_digest(job['stamp'])}.stamp").touch()
+        except OSError:
+            pass
+    _prune(folder)
+
+
+def stamp_cached(stamp: str, root: Path) -> bool:
+    """True when a PDF dated and named by stamp ("DATE VERSION") was stored: a rebuild, its PDFs likely cached.
+    Only a guess, for the hook to decide whether to start WeasyPrint early; the cache's answer is per PDF."""
+    folder = datafile.cache_folder(root / "data" / "ports.yml") / "pdf"
+    try:
+        return (folder / f"{_digest(stamp)}.stamp").exists()
+    except OSError:
+        return False
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(f"{CACHE_FORMAT}\0{_own_source()}\0{text}".encode()).hexdigest()
+
+
+KEEP_DAYS = 30  # an entry no build used for this long is removed (each commit dates its PDFs: new entries)
+
+
+def _prune(folder: Path) -> None:
+    import time
+
+    oldest = time.time() - KEEP_DAYS * 86400
+    for path in folder.iterdir():
+        try:
+            if path.stat().st_mtime < oldest:
+                path.unlink()
+        except OSError:
+            pass  # another build removed it, or it cannot be: the next build tries again
+
+
+def _atomic(path: Path, data: bytes) -> None:
+    """Written whole or not at all (another build may read it meanwhile)."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}")
+    temporary.write_bytes(data)
+    temporary.replace(path)
+
+
+def _document_key(job: dict[str, Any]) -> str:
+    from importlib.metadata import version
+
+    digest = hashlib.sha256()
+    parts = [
+        CACHE_FORMAT, version("weasyprint"), version("pydyf"), _own_source(), _fonts() or "",
+        job["source"], job["css"], job["svg_css"], job["site_url"], job["target"], job.get("variant") or "",
+        job["identifier"].decode(), json.dumps(job["slugs"], sort_keys=True),
+    ]
+    for part in parts:
+        data = part.encode()
+        digest.update(len(data).to_bytes(8, "big") + data)
+    return digest.hexdigest()
+
+
+def _key(document: str, site: Path, loaded: list[str]) -> str:
+    """The document's key and the contents of the files it loaded (a missing file counts as one)."""
+    digest = hashlib.sha256(document.encode())
+    for name in loaded:
+        try:
+            content = hashlib.sha256((site / name).read_bytes()).hexdigest()
+        except OSError:
+            content = "missing"
+        digest.update(f"\0{name}\0{content}".encode())
+    return digest.hexdigest()
+
+
+def _site_relative(site: Path, url: str) -> str:
+    """A file: URL as a path under the site folder (the same in every build folder), else absolute."""
+    from urllib.request import url2pathname
+
+    path = Path(url2pathname(urlsplit(url).path))
+    try:
+        return path.relative_to(site).as_posix()
+    except ValueError:
+        return str(path)
+
+
+@cache
+def _own_source() -> str:
+    return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+
+
+@cache
+def _fonts() -> str | None:
+    """Every font file fontconfig offers, by path, size and modification time; None without fc-list."""
+    fc_list = shutil.which("fc-list")
+    if fc_list is None:
+        return None
+    try:
+        listed = subprocess.run([fc_list, "--format", "%{file}\n"], capture_output=True, text=True, check=True, timeout=30)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    digest = hashlib.sha256()
+    for name in sorted(set(listed.stdout.splitlines())):
+        try:
+            stat = os.stat(name)
+        except OSError:
+            continue
+        digest.update(f"{name}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
