@@ -25,6 +25,7 @@ import re
 import shutil
 import subprocess
 from functools import cache
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -52,16 +53,42 @@ def version_target(doc: str, version: str, lang: str, prefix: str = "") -> str:
     return f"{prefix}{doc}/versions/{version}/artelabs-{doc}-{version}-{lang}.pdf"
 
 
+def frozen(root: Path) -> dict[tuple[str, str], tuple[datetime, str]]:
+    """(doc, version) -> (its effective date, the commit that froze it) for every frozen version: what its PDF
+    is dated and named by, so that it does not change with each build (data/published-versions.txt,
+    data/legal-versions.yml)."""
+    import yaml
+
+    effective = {
+        (doc, str(entry["version"])): str(entry["effective"])
+        for doc, entries in (yaml.safe_load((root / "data" / "legal-versions.yml").read_text(encoding="utf-8")) or {}).items()
+        for entry in entries
+    }
+    found = {}
+    for line in (root / "data" / "published-versions.txt").read_text(encoding="utf-8").splitlines():
+        words = line.split()
+        if len(words) == 5 and not line.startswith("#") and (words[0], words[1]) in effective:
+            day = datetime.fromisoformat(effective[(words[0], words[1])]).replace(tzinfo=timezone.utc)
+            found[(words[0], words[1])] = (day, words[4][:12])
+    return found
+
+
 def prepare_versions(site: Site, lang: str) -> list[dict[str, Any]]:
-    """One archival PDF (PDF/A-3u) per published version of each document of data/legal-versions.yml."""
+    """One archival PDF (PDF/A-3u) per published version of each document of data/legal-versions.yml. A frozen
+    version's PDF is dated by the version's effective date and named by the commit that froze it, not by the
+    build: its bytes stay the same from build to build while its text, template and this code do, so the
+    PDF cache renders it once (builds do not grow with the history of the legal texts)."""
     jobs = []
+    still = frozen(site.root)
     for doc in documents(site.root):
         folder = site.folder / site.prefix(lang) / doc / "versions"
         for page in sorted(folder.glob("*/index.html")) if folder.is_dir() else []:
             version = page.parent.name
             url = f"{site.prefix(lang)}{doc}/versions/{version}/"
             entry = _page_at(site, url)
-            job = _job(site, lang, [entry], version_target(doc, version, lang, site.prefix(lang)), contents=False)
+            date, name = still.get((doc, version), (site.date, site.version))
+            job = _job(site, lang, [entry], version_target(doc, version, lang, site.prefix(lang)), contents=False,
+                       date=date, version=name)
             job["variant"] = "pdf/a-3u"
             jobs.append(job)
     return jobs
@@ -82,10 +109,14 @@ def prepare(site: Site, lang: str) -> dict[str, Any]:
     return _job(site, lang, _navigation(site, lang), target(site, lang), contents=True)
 
 
-def _job(site: Site, lang: str, entries: list[dict[str, Any]], out: str, *, contents: bool) -> dict[str, Any]:
+def _job(
+    site: Site, lang: str, entries: list[dict[str, Any]], out: str, *, contents: bool,
+    date: datetime | None = None, version: str | None = None,
+) -> dict[str, Any]:
     pages = [page for entry in entries for page in entry.get("children", [entry])]
     env = site.templates()
-    date = site.date
+    date = date or site.date
+    version = version or site.version
     months = site.t("months", lang).split()
     source = env.get_template(TEMPLATE).render(
         lang=lang,
@@ -96,7 +127,7 @@ def _job(site: Site, lang: str, entries: list[dict[str, Any]], out: str, *, cont
         site_address=site.site_url + site.prefix(lang),
         date=date,
         date_text=f"{date.day} {months[date.month - 1]} {date.year}" if date else site.t("pdf.undated", lang),
-        version=site.version or site.t("pdf.unversioned", lang),
+        version=version or site.t("pdf.unversioned", lang),
         entries=entries,
         contents=contents,
     )
@@ -112,7 +143,7 @@ def _job(site: Site, lang: str, entries: list[dict[str, Any]], out: str, *, cont
         "identifier": f"{out}-{epoch}".encode(),
         "variant": None,
         "cache": cache_folder(site),
-        "stamp": f"{date.isoformat() if date else 'undated'} {site.version or 'unversioned'}",
+        "stamp": f"{date.isoformat() if date else 'undated'} {version or 'unversioned'}",
     }
 
 
