@@ -164,7 +164,8 @@ def test_cover_names_site_language_date_and_version(site: Path, site_stamp: dict
     date = datetime.fromtimestamp(int(site_stamp["SOURCE_DATE_EPOCH"]), timezone.utc)
     assert "Artelabs Support" in cover
     assert LANGUAGE_NAMES[lang] in cover
-    assert f"{date.day} {MONTHS[lang][date.month - 1]} {date.year}" in cover
+    day = {"en": "1", "fr": "1er"}[lang] if date.day == 1 else str(date.day)  # « 1er décembre », as written in French
+    assert f"{day} {MONTHS[lang][date.month - 1]} {date.year}" in cover
     assert re.search(r"Version \S+", cover)
 
 
@@ -430,3 +431,16 @@ def test_a_warm_cache_gives_the_same_bytes_as_a_cold_one(tmp_path: Path, monkeyp
     assert len(written(again, False)) == 1 and len(written(again, True)) == 9, again.stderr[-3000:]
     third = files(tmp_path / "again")
     assert sorted(third) == sorted(first) and [name for name in first if first[name] != third[name]] == []
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_a_frozen_version_pdf_is_dated_by_the_version_not_by_the_build(site: Path, lang: str) -> None:
+    """Its cover gives the version's effective date and the commit that froze it: the same bytes at every build."""
+    from artelabs.postbuild import pdf as pdfbook
+
+    frozen = pdfbook.frozen(ROOT)
+    assert frozen, "no frozen version in data/published-versions.txt"
+    (doc, version), (day, commit) = sorted(frozen.items())[0]
+    cover = words(pdf_pages(site / pdfbook.version_target(doc, version, lang, "" if lang == "en" else f"{lang}/"))[0])
+    first = {"en": "1", "fr": "1er"}[lang] if day.day == 1 else str(day.day)
+    assert f"{first} {MONTHS[lang][day.month - 1]} {day.year}" in cover and commit in cover, cover

@@ -126,7 +126,8 @@ def _job(
         copyright=site.copyrights.get(lang, ""),
         site_address=site.site_url + site.prefix(lang),
         date=date,
-        date_text=f"{date.day} {months[date.month - 1]} {date.year}" if date else site.t("pdf.undated", lang),
+        date_text=(f"{site.t('date.first-day', lang) if date.day == 1 else date.day} {months[date.month - 1]} {date.year}"
+                   if date else site.t("pdf.undated", lang)),
         version=version or site.t("pdf.unversioned", lang),
         entries=entries,
         contents=contents,
