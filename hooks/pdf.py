@@ -11,11 +11,9 @@ build` builds none either (artelabs/core.py, `pdf_enabled`).
 
 from __future__ import annotations
 
-import ctypes
 import logging
 import multiprocessing
 import os
-import signal
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +23,7 @@ from mkdocs.structure.files import Files
 
 from artelabs import core
 from artelabs.postbuild import pdf as pdfbook
+from artelabs.postbuild import workers
 
 log = logging.getLogger("mkdocs.plugins.pdf")
 
@@ -54,7 +53,7 @@ def on_pre_build(*, config: MkDocsConfig, **kwargs: Any) -> None:
         if "fork" in multiprocessing.get_all_start_methods() and not pdfbook.stamp_cached(
             _stamp(config), Path(config.config_file_path).parent
         ):
-            _workers.update({lang: _fork_worker() for lang in core.languages(config)})
+            _workers.update({lang: workers.fork() for lang in core.languages(config)})
 
 
 def on_post_build(*, config: MkDocsConfig, **kwargs: Any) -> None:
@@ -77,7 +76,7 @@ def on_post_build(*, config: MkDocsConfig, **kwargs: Any) -> None:
         _workers[lang][1].send(jobs)
         _running.append((jobs[0]["target"], _workers.pop(lang)[0]))
     elif jobs and "fork" in multiprocessing.get_all_start_methods():
-        process, pipe = _fork_worker(jobs)  # renders on the other core while the next language builds
+        process, pipe = workers.fork(jobs)  # renders on the other core while the next language builds
         pipe.close()
         _running.append((jobs[0]["target"], process))
     else:
@@ -99,11 +98,6 @@ def on_shutdown(**kwargs: Any) -> None:
     stop_workers()
 
 
-# -----------------------------------------------------------------------------
-# Workers
-# -----------------------------------------------------------------------------
-
-
 def stop_workers() -> None:
     for process in [process for process, _ in _workers.values()] + [process for _, process in _running]:
         if process.is_alive():
@@ -117,46 +111,3 @@ def _stamp(config: MkDocsConfig) -> str:
     """What every PDF of this build is dated and named by (on its cover)."""
     date = core.build_date()
     return f"{date.isoformat() if date else 'undated'} {core.version() or 'unversioned'}"
-
-
-def _fork_worker(jobs: list[dict[str, Any]] | None = None) -> tuple[Any, Any]:
-    """A process that imports WeasyPrint now, then writes the PDFs it is sent, or `jobs` (fork: nothing to pickle)."""
-    context = multiprocessing.get_context("fork")
-    receiver, sender = context.Pipe(duplex=False)
-    parent = os.getpid()
-
-    def run() -> None:
-        _die_with(parent)
-        sender.close()
-        import weasyprint  # noqa: F401 (while the HTML builds)
-
-        todo = jobs
-        if todo is None:
-            try:
-                todo = receiver.recv()
-            except EOFError:
-                return  # the build stopped before its PDFs
-        try:
-            for job in todo:
-                if os.getppid() != parent:
-                    return  # the build is gone: write nothing
-                pdfbook.write_pdf(job)
-        except Exception as error:  # noqa: BLE001 (one line, then the parent fails the build)
-            log.error("artelabs/postbuild/pdf.py: %s", error)
-            raise SystemExit(1) from None
-
-    process = context.Process(target=run, daemon=True)
-    process.start()
-    receiver.close()
-    return process, sender
-
-
-def _die_with(parent: int) -> None:
-    """Linux: the kernel kills this worker when the build process dies, even by SIGKILL."""
-    try:
-        libc = ctypes.CDLL("libc.so.6", use_errno=True)
-        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
-    if os.getppid() != parent:
-        os._exit(0)
