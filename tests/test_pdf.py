@@ -418,7 +418,8 @@ def test_a_warm_cache_gives_the_same_bytes_as_a_cold_one(tmp_path: Path, monkeyp
     assert warm.returncode == 0, warm.stderr[-3000:]
     written = lambda result, cached: sorted(line.split("PDF ", 1)[1].split(":")[0] for line in result.stderr.splitlines()
                                             if " PDF " in line and line.endswith(" (cached)") == cached)
-    assert written(cold, True) == [] and len(written(cold, False)) == 10, cold.stderr[-3000:]
+    rendered = len(list((tmp_path / "cold").rglob("*.pdf")))
+    assert rendered >= 4 and written(cold, True) == [] and len(written(cold, False)) == rendered, cold.stderr[-3000:]
     assert written(warm, False) == [] and written(warm, True) == written(cold, False), warm.stderr[-3000:]
     files = lambda folder: {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
     first, second = files(tmp_path / "cold"), files(tmp_path / "warm")
@@ -428,7 +429,7 @@ def test_a_warm_cache_gives_the_same_bytes_as_a_cold_one(tmp_path: Path, monkeyp
     smallest.unlink()
     again = mkdocs_build(repo, tmp_path / "again", pdf=True)
     assert again.returncode == 0, again.stderr[-3000:]
-    assert len(written(again, False)) == 1 and len(written(again, True)) == 9, again.stderr[-3000:]
+    assert len(written(again, False)) == 1 and len(written(again, True)) == rendered - 1, again.stderr[-3000:]
     third = files(tmp_path / "again")
     assert sorted(third) == sorted(first) and [name for name in first if first[name] != third[name]] == []
 
