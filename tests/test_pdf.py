@@ -16,7 +16,7 @@ import yaml
 from pypdf import PdfReader
 from pypdf.generic import IndirectObject
 
-from conftest import LANGUAGES, PAGES, ROOT, build_site, copy_repo, mkdocs_build, page_path, pdf_pages, soup
+from conftest import LANGUAGES, PAGES, ROOT, copy_repo, page_path, pdf_pages, soup
 
 PDF = {"en": "pdf/artelabs-support-en.pdf", "fr": "fr/pdf/artelabs-support-fr.pdf"}
 SITE_URL = "https://support.artelabs.ch/"
@@ -402,36 +402,6 @@ def test_an_unwritable_pdf_cache_is_skipped_with_one_note(monkeypatch: pytest.Mo
         assert pdfbook.cache_folder(site) is None and pdfbook.cache_folder(site) is None
     notes = [record.getMessage() for record in caplog.records if "cannot be written" in record.getMessage()]
     assert len(notes) == 1 and "rendered at every build" in notes[0], notes
-
-
-@pytest.mark.long
-def test_a_warm_cache_gives_the_same_bytes_as_a_cold_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A copy built twice with its PDFs: first with an empty cache (each PDF rendered), then with the cache the
-    first build filled (each PDF taken from it): every file, each PDF included, has the same bytes. A third
-    build, one PDF gone from the cache: that one is rendered (by a worker started late: the build expected
-    every PDF in the cache), the same bytes again."""
-    monkeypatch.delenv("ARTELABS_CACHE", raising=False)  # the copy's own .cache/, empty (copy_repo leaves it out)
-    repo = copy_repo(tmp_path / "repo")
-    cold = mkdocs_build(repo, tmp_path / "cold", pdf=True)
-    assert cold.returncode == 0, cold.stderr[-3000:]
-    warm = mkdocs_build(repo, tmp_path / "warm", pdf=True)
-    assert warm.returncode == 0, warm.stderr[-3000:]
-    written = lambda result, cached: sorted(line.split("PDF ", 1)[1].split(":")[0] for line in result.stderr.splitlines()
-                                            if " PDF " in line and line.endswith(" (cached)") == cached)
-    rendered = len(list((tmp_path / "cold").rglob("*.pdf")))
-    assert rendered >= 4 and written(cold, True) == [] and len(written(cold, False)) == rendered, cold.stderr[-3000:]
-    assert written(warm, False) == [] and written(warm, True) == written(cold, False), warm.stderr[-3000:]
-    files = lambda folder: {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
-    first, second = files(tmp_path / "cold"), files(tmp_path / "warm")
-    assert sorted(first) == sorted(second)
-    assert [name for name in first if first[name] != second[name]] == []
-    smallest = min((repo / ".cache" / "artelabs" / "pdf").glob("*.pdf"), key=lambda path: path.stat().st_size)
-    smallest.unlink()
-    again = mkdocs_build(repo, tmp_path / "again", pdf=True)
-    assert again.returncode == 0, again.stderr[-3000:]
-    assert len(written(again, False)) == 1 and len(written(again, True)) == rendered - 1, again.stderr[-3000:]
-    third = files(tmp_path / "again")
-    assert sorted(third) == sorted(first) and [name for name in first if first[name] != third[name]] == []
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)

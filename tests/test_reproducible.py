@@ -15,7 +15,6 @@ import subprocess
 import sys
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -78,15 +77,26 @@ def test_two_builds_give_byte_identical_trees(request: pytest.FixtureRequest, tm
         ARTELABS_CACHE=str(tmp_path / "cache"),  # its PDFs rendered here, not taken from the session's cache
         **({"ARTELABS_VERSION": os.environ["ARTELABS_VERSION"]} if "ARTELABS_VERSION" in os.environ else {}),
     )
-    result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f", str(ROOT / "mkdocs.yml"), "-d", str(other)],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    def build(out: Path) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(ROOT / "mkdocs.yml"), "-d", str(out)],
+            cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600,
+        )
+
+    result = build(other)
     assert result.returncode == 0, result.stderr[-2000:]
+    # A third build with the cache the second one filled, one PDF gone from it: that one is rendered again (by a
+    # worker started late, the build having expected every PDF cached), every other taken from the cache; the
+    # same bytes again (artelabs/postbuild/pdf.py: the cache is keyed on everything a PDF is made from).
+    rendered = sorted(line.split("PDF ", 1)[1].split(":")[0] for line in result.stderr.splitlines() if " PDF " in line)
+    assert len(rendered) >= 4 and not any(line.endswith("(cached)") for line in result.stderr.splitlines() if " PDF " in line)
+    min((tmp_path / "cache" / "pdf").glob("*.pdf"), key=lambda path: path.stat().st_size).unlink()
+    warm = tmp_path / "third"
+    again = build(warm)
+    assert again.returncode == 0, again.stderr[-2000:]
+    lines = [line for line in again.stderr.splitlines() if " PDF " in line]
+    assert len(lines) == len(rendered) and sum(not line.endswith(" (cached)") for line in lines) == 1, lines
+    assert tree(warm) == tree(other), "a build from the cache differs from one that rendered every PDF"
     site = request.getfixturevalue("site")
     assert request.getfixturevalue("site_stamp")["SOURCE_DATE_EPOCH"] == epoch
     first, second = tree(site), tree(other)
