@@ -324,7 +324,7 @@ def _link_inside(article: Any, url: str, slugs: dict[str, str], site_url: str) -
 # again and finds the PDF only if none changed: never stale, and no cached entry is ever overwritten
 # with other bytes. The fonts come from fontconfig, not through WeasyPrint's fetcher: the key holds
 # every font file fontconfig offers (path, size, modification time), so an added, removed or
-# upgraded font renders again. An entry no build has used for KEEP_DAYS days is removed.
+# upgraded font renders again. Only the newest KEEP_FILES entries are kept.
 
 CACHE_FORMAT = "1"
 _notes: set[str] = set()
@@ -407,17 +407,19 @@ def _digest(text: str) -> str:
     return hashlib.sha256(f"{CACHE_FORMAT}\0{_own_source()}\0{text}".encode()).hexdigest()
 
 
-KEEP_DAYS = 30  # an entry no build used for this long is removed (each commit dates its PDFs: new entries)
+KEEP_FILES = 600  # PDFs, their manifests and stamps: about twenty builds of new PDFs (a frozen version's stays used)
 
 
 def _prune(folder: Path) -> None:
-    import time
-
-    oldest = time.time() - KEEP_DAYS * 86400
-    for path in folder.iterdir():
+    """The newest KEEP_FILES entries kept (by the files' own times, as the file system set them), the rest
+    removed: a bound on the cache's size that never compares a file with the clock, which a build does not read."""
+    try:
+        entries = sorted(folder.iterdir(), key=lambda path: path.stat().st_mtime_ns, reverse=True)
+    except OSError:
+        return
+    for path in entries[KEEP_FILES:]:
         try:
-            if path.stat().st_mtime < oldest:
-                path.unlink()
+            path.unlink()
         except OSError:
             pass  # another build removed it, or it cannot be: the next build tries again
 
@@ -479,7 +481,7 @@ def _fonts() -> str | None:
     if fc_list is None:
         return None
     try:
-        listed = subprocess.run([fc_list, "--format", "%{file}\n"], capture_output=True, text=True, check=True, timeout=30)
+        listed = subprocess.run([fc_list, "--format", "%{file}\n"], capture_output=True, text=True, check=True)  # no timeout: fc-list answers at once, and a timed wait reads the clock
     except (OSError, subprocess.SubprocessError):
         return None
     digest = hashlib.sha256()
