@@ -27,7 +27,7 @@ from ruamel.yaml import YAML
 from conftest import ROOT
 from artelabs import datafile, markers, pages
 
-SETTINGS = settings(max_examples=120, deadline=None, database=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+SETTINGS = settings(max_examples=50, deadline=None, database=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 PORTS = (ROOT / "data" / "ports.yml").read_text(encoding="utf-8")
 # Every "key: value" line of data/ports.yml whose value is a plain scalar on the same line.
 VALUE_LINES = [
