@@ -16,11 +16,15 @@ to it (the version's page holds its text already). Needs no builder: Markdown is
 from __future__ import annotations
 
 import difflib
+import hashlib
+import json
+import os
 import functools
 import html
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Any
 
 # A word ("l'offre", "e-mail", "3.0" as 3 . 0) or one sign, with the spaces after it (half as many tokens to
@@ -275,9 +279,47 @@ def items(rows: Iterable[Row]) -> list[dict[str, Any]]:
     return out
 
 
-def changes(old: str, new: str, words: Mapping[str, str]) -> list[dict[str, Any]]:
-    """What changed from the old Markdown text to the new one: the items of the partial (diff.html)."""
-    return _changes(old, new, tuple(sorted(words.items())))
+def changes(old: str, new: str, words: Mapping[str, str], cache: Path | None = None) -> list[dict[str, Any]]:
+    """What changed from the old Markdown text to the new one: the items of the partial (diff.html).
+
+    With cache (a folder, .cache/artelabs/diff/), a comparison is kept under the sha256 of both texts, the
+    words and this file's source, and taken from there at the next build: the texts of the versions change
+    rarely, and comparing them is most of the markers' time. A cache that cannot be written is skipped."""
+    key = tuple(sorted(words.items()))
+    if cache is None:
+        return _changes(old, new, key)
+    digest = hashlib.sha256("\0".join([_source(), old, new, json.dumps(key)]).encode()).hexdigest()
+    path = cache / f"{digest}.json"
+    try:
+        return [_item(item) for item in json.loads(path.read_text(encoding="utf-8"))]
+    except (OSError, ValueError, TypeError, KeyError):
+        pass
+    found = _changes(old, new, key)
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f".{path.name}.{os.getpid()}")
+        stored = [{**item, **({"row": asdict(item["row"])} if "row" in item else {}),
+                   **({"rows": [asdict(row) for row in item["rows"]]} if "rows" in item else {})} for item in found]
+        temporary.write_text(json.dumps(stored), encoding="utf-8")
+        temporary.replace(path)
+    except (OSError, TypeError):
+        pass
+    return found
+
+
+def _item(stored: dict[str, Any]) -> dict[str, Any]:
+    """An item as items() makes it, from its JSON in the cache."""
+    item = dict(stored)
+    if "row" in item:
+        item["row"] = Row(**item["row"])
+    if "rows" in item:
+        item["rows"] = [Row(**row) for row in item["rows"]]
+    return item
+
+
+@functools.cache
+def _source() -> str:
+    return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
 
 
 @functools.lru_cache(maxsize=32)  # the check before a build and the page itself ask for the same comparison

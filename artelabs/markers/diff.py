@@ -20,7 +20,7 @@ import html
 import re
 from typing import Any
 
-from artelabs import worddiff
+from artelabs import datafile, worddiff
 from artelabs.markers import versions
 from artelabs.markers.base import COMMENT, MarkerError, Renderer, looks_like_marker
 
@@ -47,7 +47,8 @@ def render(renderer: Renderer, rest: str, body: str, alone: bool) -> str:
     items: list[dict[str, Any]] = []
     if previous is not None:
         said = {key: renderer.t(f"diff.{key}") for key in ("inserted", "deleted", "moved", "section")}
-        items = worddiff.changes(text(renderer, doc, previous), text(renderer, doc, version), said)
+        cache = datafile.cache_folder(renderer.root / "data" / "ports.yml") / "diff"
+        items = worddiff.changes(text(renderer, doc, previous), text(renderer, doc, version), said, cache)
     return renderer.template("diff.html", items=items, previous=previous, one_line=False) + "\n"
 
 
