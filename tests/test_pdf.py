@@ -396,7 +396,9 @@ def test_an_unwritable_pdf_cache_is_skipped_with_one_note(monkeypatch: pytest.Mo
     from artelabs.postbuild import pdf as pdfbook
 
     monkeypatch.setattr(datafile, "CACHE", Path("/proc/artelabs-cache"))  # unwritable, even for root
-    monkeypatch.setattr(pdfbook, "_notes", set())
+    from artelabs.postbuild import pdfcache
+
+    monkeypatch.setattr(pdfcache, "_notes", set())
     site = postbuild.site_from_yaml(Path("/nonexistent"), ROOT / "mkdocs.yml")
     with caplog.at_level("INFO", logger="mkdocs.plugins.pdf"):
         assert pdfbook.cache_folder(site) is None and pdfbook.cache_folder(site) is None
