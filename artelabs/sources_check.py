@@ -30,7 +30,7 @@ from typing import Any, NoReturn
 
 import yaml
 
-from artelabs import datafile
+from artelabs import cli, datafile
 
 ROOT = Path(__file__).resolve().parent.parent  # tools/sources-check passes its own project's root
 PROG = "tools/sources-check"
@@ -289,14 +289,11 @@ def accept_edits(document: datafile.Document, source: Source, values: dict[str, 
     return edits
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> NoReturn:
-        fail(message.replace("\n", " "))
+_Parser = cli.parser_class("sources-check")
 
 
 def fail(message: str) -> NoReturn:
-    print(f"sources-check: {message}", file=sys.stderr)
-    raise SystemExit(2)
+    cli.fail("sources-check", message)
 
 
 def _seconds(value: str) -> float:

@@ -10,12 +10,12 @@ Every bad argument or output path gives one line on standard error and exit stat
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 from pathlib import Path
 from typing import NoReturn
 
+from artelabs import cli
 from artelabs import datafile
 from artelabs.postbuild import mail as mailfiles
 
@@ -24,16 +24,11 @@ ROOT = Path(__file__).resolve().parent.parent
 PROG = "python tools/autoconfig.py"
 
 
-class _Parser(argparse.ArgumentParser):
-    """argparse with one-line errors (its usage text stays for --help)."""
-
-    def error(self, message: str) -> NoReturn:
-        fail(message.replace("\n", " "))
+_Parser = cli.parser_class("autoconfig")
 
 
 def fail(message: str) -> NoReturn:
-    print(f"autoconfig: {message}", file=sys.stderr)
-    raise SystemExit(2)
+    cli.fail("autoconfig", message)
 
 
 def main(argv: list[str] | None = None) -> int:

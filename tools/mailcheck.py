@@ -20,6 +20,7 @@ import sys
 from pathlib import Path
 from typing import NoReturn
 
+from artelabs import cli
 from artelabs import datafile, mailcheck
 from artelabs.mailcheck import domain as domaincheck
 from artelabs.mailcheck import servers as servercheck
@@ -29,16 +30,11 @@ PROG = "python tools/mailcheck.py"
 DEFAULT_TIMEOUT = 5.0
 
 
-class _Parser(argparse.ArgumentParser):
-    """argparse with one-line errors (its usage text stays for --help)."""
-
-    def error(self, message: str) -> NoReturn:
-        fail(message.replace("\n", " "))
+_Parser = cli.parser_class("mailcheck")
 
 
 def fail(message: str) -> NoReturn:
-    print(f"mailcheck: {message}", file=sys.stderr)
-    raise SystemExit(2)
+    cli.fail("mailcheck", message)
 
 
 def seconds(value: str) -> float:
