@@ -95,9 +95,14 @@ class Document:
             raise DataError(f"{name}:1: the file is empty, expected its data (see git log -p {name})")
         try:
             _refuse_anchors(self.text, name)
-            self.node = yaml.compose(self.text, Loader=_Loader)
-            _check_node(self.node, name)
-            self.data = yaml.load(self.text, Loader=_Loader)  # noqa: S506 (a safe loader)
+            loader = _Loader(self.text)
+            try:  # composed once: checked as nodes, then built into values from the same nodes
+                self.node = loader.get_single_node()
+                if self.node is not None:
+                    _check_node(self.node, name)
+                self.data = loader.construct_document(self.node) if self.node is not None else None
+            finally:
+                loader.dispose()
         except yaml.MarkedYAMLError as error:
             mark = error.problem_mark or error.context_mark
             line = mark.line + 1 if mark else 1
