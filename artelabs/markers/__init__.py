@@ -105,12 +105,16 @@ class MarkersExtension(Extension):
         return self.renderer
 
 
-class _Changes(Preprocessor):
-    """A version's page (docs/DOC/versions/V.md) ends with what changed from the version before (diff.section)."""
+class _ExtensionStep(Preprocessor):
+    """A preprocessor that asks the extension for the page's renderer."""
 
     def __init__(self, md: Markdown, extension: MarkersExtension) -> None:
         super().__init__(md)
         self.extension = extension
+
+
+class _Changes(_ExtensionStep):
+    """A version's page (docs/DOC/versions/V.md) ends with what changed from the version before (diff.section)."""
 
     def run(self, lines: list[str]) -> list[str]:
         if not any("versions:" in line for line in lines):
@@ -122,12 +126,8 @@ class _Changes(Preprocessor):
         return lines + diff.section(renderer, *found)
 
 
-class _Include(Preprocessor):
+class _Include(_ExtensionStep):
     """`<!-- versions:include terms -->` alone on a line: the current text of docs/terms.md (versions.include)."""
-
-    def __init__(self, md: Markdown, extension: MarkersExtension) -> None:
-        super().__init__(md)
-        self.extension = extension
 
     def run(self, lines: list[str]) -> list[str]:
         if not any("versions:include" in line for line in lines):
