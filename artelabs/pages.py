@@ -155,7 +155,7 @@ def _field(key: str, value: object) -> str | None:
         return None
     if key == "hide":
         if not isinstance(value, list) or not all(isinstance(item, str) and item in HIDE for item in value):
-            return datafile.found(value) if not isinstance(value, list) else f"{next(v for v in value if v not in HIDE)!r}"
+            return datafile.found(value) if not isinstance(value, list) else datafile.describe(next(v for v in value if v not in HIDE))
         return None
     if key == "robots":
         words = [word.strip() for word in value.split(",")] if isinstance(value, str) else None

@@ -163,6 +163,7 @@ PAGE = "---\ndescription: A page.\n---\n\n# Title { #title }\n\nText.\n"
         ("---\ndescription: A page.\ntitle: [Q, A]\n---\n\n# T { #t }\n", 3, "front matter title: found a list, expected the page's title"),
         ("---\ndescription: A page.\ntitle: \"Q&A\\nSign in\"\n---\n\n# T { #t }\n", 3, "front matter title: 'Q&A\\nSign in' holds a line break"),
         ("---\ndescription: 2026\n---\n\n# T { #t }\n", 2, "front matter description: 2026 (quote it to make it text)"),
+        ("---\ndescription: A page.\ntitle: 2026-12-01\n---\n\n# T { #t }\n", 3, "front matter title: 2026-12-01 (a date) (quote it"),
         ("---\ndescription: A page.\nrobots: 'noindex\"><script>x()</script>'\n---\n\n# T { #t }\n", 3,
          "front matter robots: 'noindex\"><script>x()</script>', expected words for search engines separated by commas"),
         ("---\ndescription: A page.\nhide: navigation\n---\n\n# T { #t }\n", 3, "front matter hide: 'navigation' is text, expected a list"),
@@ -172,7 +173,7 @@ PAGE = "---\ndescription: A page.\n---\n\n# Title { #title }\n\nText.\n"
         (PAGE + "\nQ&A\ufffe here.\n", 9, "U+FFFE (a Unicode noncharacter) at column 4, expected text that a page and its PDF can carry"),
     ],
     ids=["heading-without-id", "id-twice", "front-matter", "no-description", "no-front-matter", "javascript-md", "javascript-html",
-         "template", "title-typo", "author-script", "title-yes-no", "title-list", "title-two-lines", "description-number",
+         "template", "title-typo", "author-script", "title-yes-no", "title-list", "title-two-lines", "description-number", "title-date",
          "robots-script", "hide-text", "search-yes", "search-typo", "noncharacter"],
 )
 def test_a_page_mistake_is_refused_with_its_line(markdown: str, line: int, words: str) -> None:

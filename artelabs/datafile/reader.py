@@ -23,6 +23,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import re
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -264,6 +265,8 @@ def describe(value: Any) -> str:
         return f"{value!r}"
     if isinstance(value, list):
         return "a list"
+    if isinstance(value, (date, datetime)):  # a page's front matter (YAML 1.1, as MkDocs reads it): data files keep dates text
+        return f"{value.isoformat()} (a date)"
     return "keys (name: value)"
 
 
