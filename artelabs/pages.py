@@ -75,6 +75,11 @@ def check(markdown: str) -> tuple[int, str] | None:
     if odd:
         line, column, what = odd
         return line, f"{what} at column {column}, expected text that a page and its PDF can carry (delete it: most editors do not show it)"
+    token = re.search(f"[{markers.START}{markers.END}]", markdown)
+    if token:  # the markers' own tokens between Markdown's steps: typed, they would be taken for a marker
+        line = markdown.count("\n", 0, token.start()) + 1
+        return line, (f"U+{ord(token.group()):04X} (a private-use character this site's build uses for its markers), "
+                      "expected text (delete it: most editors do not show it)")
     seen: dict[str, int] = {}
     body = "\n" * offset + markdown[match.end():]
     for number, line in markers.outside_code(body):

@@ -171,10 +171,11 @@ PAGE = "---\ndescription: A page.\n---\n\n# Title { #title }\n\nText.\n"
         ("---\ndescription: A page.\nsearch:\n  exlcude: true\n---\n\n# T { #t }\n", 3, "front matter search: unknown key 'exlcude'"),
         # A character no output can carry, at its real line
         (PAGE + "\nQ&A\ufffe here.\n", 9, "U+FFFE (a Unicode noncharacter) at column 4, expected text that a page and its PDF can carry"),
+        (PAGE + "\n\ue000ports:imap.port\ue001 typed.\n", 9, "U+E000 (a private-use character this site's build uses for its markers)"),
     ],
     ids=["heading-without-id", "id-twice", "front-matter", "no-description", "no-front-matter", "javascript-md", "javascript-html",
          "template", "title-typo", "author-script", "title-yes-no", "title-list", "title-two-lines", "description-number", "title-date",
-         "robots-script", "hide-text", "search-yes", "search-typo", "noncharacter"],
+         "robots-script", "hide-text", "search-yes", "search-typo", "noncharacter", "marker-token"],
 )
 def test_a_page_mistake_is_refused_with_its_line(markdown: str, line: int, words: str) -> None:
     problem = pages.check(markdown)
