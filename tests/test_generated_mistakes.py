@@ -16,6 +16,7 @@ written (`database=None`): the same seed gives the same examples, and nothing is
 from __future__ import annotations
 
 import datetime
+import functools
 import io
 import re
 
@@ -223,6 +224,12 @@ marker_pages = st.sampled_from(["mail/ports.md", "mail/ports.fr.md", "contact.md
                                 "terms/versions/3.0.fr.md", "dpa.md", "status.md", "staff/links.md", "mail/setup.md", "index.md"])
 
 
+@functools.cache
+def _renderer(lang: str) -> markers.Renderer:
+    """One renderer per language for all the examples (the data read once), given each example's page."""
+    return markers.standalone_renderer(ROOT, lang)
+
+
 @SETTINGS
 @given(kind=kinds, argument=arguments, page=marker_pages, alone=st.booleans())
 @example(kind="versions", argument="include Terms", page="terms/versions/3.1.md", alone=True)
@@ -236,7 +243,7 @@ def test_a_marker_argument_is_refused_in_one_line_or_names_something(kind: str, 
     marker = f"<!-- {kind}:{argument} -->"
     line = marker if alone else f"Text {marker} here."
     found = markers.scan(f"---\ndescription: x\n---\n\n# Title {{ #title }}\n\n{line}\n")
-    renderer = markers.standalone_renderer(ROOT, "fr" if page.endswith(".fr.md") else "en")
+    renderer = _renderer("fr" if page.endswith(".fr.md") else "en")
     renderer.page, renderer.source = core.page_path(page), page
     problem = markers.refusal(renderer, found, f"docs/{page}")
     one_line(problem, f"docs/{page}")
