@@ -35,6 +35,7 @@ from markupsafe import Markup, escape
 from artelabs import datafile, markers
 from artelabs.datafile.reader import CONTROL, NONCHARACTER, uncarried
 
+LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # MkDocs's reader of front matter (mkdocs/utils/meta.py)
 FRONT_MATTER = re.compile(r"\A---[ \t]*\n(?P<yaml>.*?\n)?(?:---|\.\.\.)[ \t]*\n", re.S)
 HEADING = re.compile(r"^ {0,3}(?P<level>#{1,6})[ \t]+(?P<text>.*?)[ \t#]*$")
 EXPLICIT_ID = re.compile(r"\{[^{}]*#(?P<id>[A-Za-z][\w.:-]*)[^{}]*\}")
@@ -56,7 +57,7 @@ def check(markdown: str) -> tuple[int, str] | None:
         return 1, "front matter opened with --- is never closed, expected a line --- after it"
     if match:
         try:
-            meta = yaml.safe_load(match.group("yaml") or "") or {}
+            meta = yaml.load(match.group("yaml") or "", Loader=LOADER) or {}  # as MkDocs reads it
         except yaml.YAMLError as error:
             mark = getattr(error, "problem_mark", None)
             line = mark.line + 2 if mark else 2
@@ -112,17 +113,19 @@ FIELDS = {
 def front_matter(meta: dict, text: str) -> tuple[int, str] | None:
     """The first field of a page's front matter (text: its YAML, from the page's line 2) that this site does not
     read, or whose value is not what FIELDS says, as (line, message); None when all are right."""
-    lines = {key.value: key.start_mark.line + 2 for key, _ in getattr(yaml.compose(text, Loader=yaml.SafeLoader), "value", [])}
+    def line(key: object) -> int:  # parsed again only for a refusal's line
+        lines = {node.value: node.start_mark.line + 2 for node, _ in getattr(yaml.compose(text, Loader=LOADER), "value", [])}
+        return lines.get(str(key), 2)
+
     for key, value in meta.items():
-        line = lines.get(str(key), 2)
         if key not in FIELDS:
             near = difflib.get_close_matches(str(key), list(FIELDS), n=1)
             hint = f" (did you mean '{near[0]}'?)" if near else ""
-            return line, (f"front matter field '{key}' is not one this site reads{hint}, expected only "
-                          f"{', '.join(FIELDS)}")
+            return line(key), (f"front matter field '{key}' is not one this site reads{hint}, expected only "
+                               f"{', '.join(FIELDS)}")
         wrong = _field(key, value)
         if wrong:
-            return line, f"front matter {key}: {wrong}, expected {FIELDS[key]}"
+            return line(key), f"front matter {key}: {wrong}, expected {FIELDS[key]}"
     return None
 
 
