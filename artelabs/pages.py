@@ -62,6 +62,8 @@ def check(markdown: str) -> tuple[int, str] | None:
             mark = getattr(error, "problem_mark", None)
             line = mark.line + 2 if mark else 2
             return line, f"front matter is not valid YAML ({getattr(error, 'problem', None) or 'syntax error'}), expected key: value lines"
+        except (ValueError, OverflowError) as error:  # 2026-02-30: a date YAML reads, and cannot make (MkDocs then drops it all)
+            return _unreadable(match.group("yaml") or "", error)
         if not isinstance(meta, dict):
             return 2, "front matter is not key: value lines, expected description: …"
         if meta.get("description") is None:
@@ -127,6 +129,19 @@ def front_matter(meta: dict, text: str) -> tuple[int, str] | None:
         if wrong:
             return line(key), f"front matter {key}: {wrong}, expected {FIELDS[key]}"
     return None
+
+
+def _unreadable(text: str, error: Exception) -> tuple[int, str]:
+    """The line of the front-matter value that YAML reads as something it cannot make (a date 2026-02-30)."""
+    line = 2
+    constructor = LOADER("")
+    for key, value in getattr(yaml.compose(text, Loader=LOADER), "value", []):
+        try:
+            constructor.construct_object(value, deep=True)
+        except (ValueError, OverflowError):
+            line = value.start_mark.line + 2
+            break
+    return line, f"front matter value cannot be read ({error}), expected it in quotes if it is text"
 
 
 def as_text(meta: dict) -> dict:

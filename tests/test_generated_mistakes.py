@@ -188,6 +188,7 @@ def one_line(problem, name: str) -> None:
 @given(title=field_values, description=field_values, key=st.sampled_from(["title", "titel", "template", "robots", "hide", "search"]))
 @example(title="'Q&A <a href=\"https://x.example/\">Sign in again</a>'", description="'Q&A \"x\" <b>'", key="title")
 @example(title='"a\\uFFFE"', description="x", key="title")
+@example(title="2026-02-30", description="x", key="title")  # a date that does not exist: was a traceback
 def test_a_front_matter_field_is_refused_in_one_line_or_published_as_text(title: str, description: str, key: str) -> None:
     from jinja2 import Environment
     from mkdocs.utils.meta import get_data

@@ -164,6 +164,8 @@ PAGE = "---\ndescription: A page.\n---\n\n# Title { #title }\n\nText.\n"
         ("---\ndescription: A page.\ntitle: \"Q&A\\nSign in\"\n---\n\n# T { #t }\n", 3, "front matter title: 'Q&A\\nSign in' holds a line break"),
         ("---\ndescription: 2026\n---\n\n# T { #t }\n", 2, "front matter description: 2026 (quote it to make it text)"),
         ("---\ndescription: A page.\ntitle: 2026-12-01\n---\n\n# T { #t }\n", 3, "front matter title: 2026-12-01 (a date) (quote it"),
+        ("---\ndescription: A page.\ntitle: 2026-02-30\n---\n\n# T { #t }\n", 3,  # found by generation: was a traceback
+         "front matter value cannot be read (day is out of range for month), expected it in quotes if it is text"),
         ("---\ndescription: A page.\nrobots: 'noindex\"><script>x()</script>'\n---\n\n# T { #t }\n", 3,
          "front matter robots: 'noindex\"><script>x()</script>', expected words for search engines separated by commas"),
         ("---\ndescription: A page.\nhide: navigation\n---\n\n# T { #t }\n", 3, "front matter hide: 'navigation' is text, expected a list"),
@@ -174,7 +176,7 @@ PAGE = "---\ndescription: A page.\n---\n\n# Title { #title }\n\nText.\n"
         (PAGE + "\n\ue000ports:imap.port\ue001 typed.\n", 9, "U+E000 (a private-use character this site's build uses for its markers)"),
     ],
     ids=["heading-without-id", "id-twice", "front-matter", "no-description", "no-front-matter", "javascript-md", "javascript-html",
-         "template", "title-typo", "author-script", "title-yes-no", "title-list", "title-two-lines", "description-number", "title-date",
+         "template", "title-typo", "author-script", "title-yes-no", "title-list", "title-two-lines", "description-number", "title-date", "title-no-such-day",
          "robots-script", "hide-text", "search-yes", "search-typo", "noncharacter", "marker-token"],
 )
 def test_a_page_mistake_is_refused_with_its_line(markdown: str, line: int, words: str) -> None:
