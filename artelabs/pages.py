@@ -52,6 +52,10 @@ HANDLER = re.compile(r"<[a-z][^>]*?\s(on[a-z]+)\s*=", re.I | re.S)
 def check(markdown: str) -> tuple[int, str] | None:
     """The first mistake of a page's Markdown, as (line, message), or None."""
     offset = 0
+    odd = uncarried(markdown) or _separator(markdown)  # first: YAML and Markdown would count lines otherwise
+    if odd:
+        line, column, what = odd
+        return line, f"{what} at column {column}, expected text that a page and its PDF can carry (delete it: most editors do not show it)"
     match = FRONT_MATTER.match(markdown)
     if markdown.startswith("---") and match is None:
         return 1, "front matter opened with --- is never closed, expected a line --- after it"
@@ -59,9 +63,12 @@ def check(markdown: str) -> tuple[int, str] | None:
         try:
             meta = yaml.load(match.group("yaml") or "", Loader=LOADER) or {}  # as MkDocs reads it
         except yaml.YAMLError as error:
+            problem, context = getattr(error, "problem", None) or "syntax error", getattr(error, "context", None)
             mark = getattr(error, "problem_mark", None)
+            if "end of stream" in problem and getattr(error, "context_mark", None):  # a quote left open: where it opened
+                mark, problem = error.context_mark, f"{problem} {context}" if context else problem
             line = mark.line + 2 if mark else 2
-            return line, f"front matter is not valid YAML ({getattr(error, 'problem', None) or 'syntax error'}), expected key: value lines"
+            return line, f"front matter is not valid YAML ({problem}), expected key: value lines"
         except (ValueError, OverflowError) as error:  # 2026-02-30: a date YAML reads, and cannot make (MkDocs then drops it all)
             return _unreadable(match.group("yaml") or "", error)
         if not isinstance(meta, dict):
@@ -74,10 +81,6 @@ def check(markdown: str) -> tuple[int, str] | None:
         offset = markdown[: match.end()].count("\n")
     else:
         return 1, "no front matter, expected ---, description: …, --- at the top"
-    odd = uncarried(markdown)
-    if odd:
-        line, column, what = odd
-        return line, f"{what} at column {column}, expected text that a page and its PDF can carry (delete it: most editors do not show it)"
     token = re.search(f"[{markers.START}{markers.END}]", markdown)
     if token:  # the markers' own tokens between Markdown's steps: typed, they would be taken for a marker
         line = markdown.count("\n", 0, token.start()) + 1
@@ -129,6 +132,16 @@ def front_matter(meta: dict, text: str) -> tuple[int, str] | None:
         if wrong:
             return line(key), f"front matter {key}: {wrong}, expected {FIELDS[key]}"
     return None
+
+
+def _separator(markdown: str) -> tuple[int, int, str] | None:
+    """A Unicode line or paragraph separator (U+2028, U+2029): a line break to YAML, not to an editor."""
+    found = re.search("[\u2028\u2029]", markdown)
+    if found is None:
+        return None
+    line = markdown.count("\n", 0, found.start()) + 1
+    kind = "a line separator" if found.group() == "\u2028" else "a paragraph separator"
+    return line, found.start() - (markdown.rfind("\n", 0, found.start()) + 1) + 1, f"U+{ord(found.group()):04X} ({kind})"
 
 
 def _unreadable(text: str, error: Exception) -> tuple[int, str]:
