@@ -230,6 +230,12 @@ def test_a_character_no_output_can_carry_is_refused_at_its_line(tmp_path: Path, 
     assert says in message and "expected text that the pages, the feed, the calendar and the PDF can carry" in message, message
 
 
+def test_an_id_with_a_line_break_is_named_by_its_position_in_one_line(tmp_path: Path) -> None:
+    """Found by generation: the entry was named by its id, and the id's line break broke the message's line."""
+    message = refusal(edited(tmp_path, "ports.yml", "  - id: imap\n", '  - id: "imap\\n"\n'))
+    assert message.startswith(f"data/ports.yml:{line_of('ports.yml', '  - id: imap')}: mail[entry 1].id: 'imap\\n' holds a line break")
+
+
 def test_a_folder_where_a_data_file_should_be_says_so() -> None:
     with pytest.raises(datafile.DataError) as error:
         datafile.load(ROOT / "data" / "schemas", name="data/ports.yml")

@@ -241,6 +241,8 @@ def key_path(data: Any, path: tuple[Any, ...]) -> str:
         if isinstance(part, int):
             entry = node[part] if isinstance(node, list) and part < len(node) else None
             label = entry.get("id") if isinstance(entry, dict) and isinstance(entry.get("id"), str) else None
+            if label and (CONTROL.search(label) or NONCHARACTER.search(label) or label != label.strip()):
+                label = None  # an id with a line break would break the message's one line: named by position
             out += f"[{label}]" if label else f"[entry {part + 1}]"
         else:
             out += f".{part}" if out else str(part)
