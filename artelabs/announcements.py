@@ -94,8 +94,7 @@ def load(root: Path) -> list[Announcement]:
     cached = _cache.get(path)
     if cached and cached[0] == key:
         return cached[1]
-    datafile.load(path, name=NAME, schema=schema)
-    items = check(datafile.Document(path, NAME))
+    items = check(datafile.read(path, name=NAME, schema=schema))
     _cache[path] = (key, items)
     return items
 
@@ -221,12 +220,18 @@ def year_before(now: datetime) -> datetime:
 
 def recent(items: list[Announcement], now: datetime | None) -> list[Announcement]:
     """Over, completed or cancelled, and ended within the 12 months before the build date: the latest first."""
-    return [a for a in _past(items, now) if now is None or a.end >= year_before(now)]
+    if now is None:
+        return _past(items, now)
+    limit = year_before(now)
+    return [a for a in _past(items, now) if a.end >= limit]
 
 
 def archived(items: list[Announcement], now: datetime | None) -> list[Announcement]:
     """Ended more than 12 months before the build date (on the archive page): the latest first."""
-    return [] if now is None else [a for a in _past(items, now) if a.end < year_before(now)]
+    if now is None:
+        return []
+    limit = year_before(now)
+    return [a for a in _past(items, now) if a.end < limit]
 
 
 def banner(items: list[Announcement], now: datetime | None) -> list[Announcement]:
@@ -234,9 +239,12 @@ def banner(items: list[Announcement], now: datetime | None) -> list[Announcement
     return [] if now is None else [a for a in current(items, now) if a.start <= now + BANNER_AHEAD]
 
 
-def page_of(item: Announcement, items: list[Announcement], now: datetime | None) -> str:
-    """The page an announcement is on, under the language's root: status/ or status/archive/."""
-    return "status/archive/" if item in archived(items, now) else "status/"
+def pages(items: list[Announcement], now: datetime | None) -> dict[str, str]:
+    """The page each announcement is on, by id, under the language's root: status/ or status/archive/. Placed
+    all at once: the feed and the calendar look each one up (asking for one at a time made the build grow with
+    the square of the number of announcements)."""
+    archive = {a.id for a in archived(items, now)}
+    return {a.id: "status/archive/" if a.id in archive else "status/" for a in items}
 
 
 # -----------------------------------------------------------------------------

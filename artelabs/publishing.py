@@ -27,11 +27,13 @@ def problems(root: Path, today: date, *, dated: bool = True, versioned: bool = T
         parts += [f"data/dpa.yml: {', '.join(annexes)}"] if annexes else []
         out.append(f"not confirmed by the company (shown 'to be confirmed'): {'; '.join(parts)}")
     stale = [
-        f"{page}: {entry['title']['en'] if isinstance(entry['title'], dict) else entry['title']} ({entry['checked']})"
-        for page, entries in more["sources"].items() for entry in entries
+        (page, index, f"{entry['title']['en'] if isinstance(entry['title'], dict) else entry['title']} ({entry['checked']})")
+        for page, entries in more["sources"].items() for index, entry in enumerate(entries)
         if (today - date.fromisoformat(str(entry["checked"]))).days > MAX_AGE_DAYS
     ]
-    if stale:
+    if stale:  # each with the line of its `checked:`, the one to change once the source is read again
+        sources = datafile.Document(root / "data" / "sources.yml", "data/sources.yml")
+        stale = [f"line {sources.line((page, index, 'checked'))} {page}: {what}" for page, index, what in stale]
         out.append(f"data/sources.yml: checked more than 12 months before {today}, check again: {'; '.join(stale)}")
     if not dated or not versioned:
         missing = " and ".join(n for n, ok in (("SOURCE_DATE_EPOCH", dated), ("ARTELABS_VERSION", versioned)) if not ok)

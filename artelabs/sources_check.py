@@ -312,6 +312,8 @@ def run(argv: list[str] | None = None, root: Path = ROOT) -> int:
 
     path = args.sources or root / "data" / "sources.yml"
     name = str(args.sources) if args.sources else "data/sources.yml"
+    if args.sources and (problem := cli.path_problem("--sources", path, "a file of data/sources.yml's format")):
+        fail(problem)
     local = path.resolve() != (root / "data" / "sources.yml").resolve()  # data/sources.yml itself: https only
     try:
         document, sources = read_sources(path, name, local=local, root=root)
@@ -332,12 +334,13 @@ def run(argv: list[str] | None = None, root: Path = ROOT) -> int:
     if args.accept is not None:
         return _accept(path, name, local, document, chosen, reports, args.json)
     status = max((STATUS_EXIT[r["status"]] for r in reports), default=0)
+    # What the servers sent (a redirect's address, an error's words) is shown, never obeyed by the terminal.
     if args.json:
-        print(json.dumps({"file": name, "exit": status, "sources": reports}, ensure_ascii=False, indent=1))
+        print(cli.visible_json(json.dumps({"file": name, "exit": status, "sources": reports}, ensure_ascii=False, indent=1)))
     else:
         for report in reports:
             if report["status"] != "unchanged":
-                print(line(report))
+                print(cli.visible(line(report)))
     counts = {s: sum(r["status"] == s for r in reports) for s in STATUS_EXIT}
     counted = ", ".join(f"{n} {s}" for s, n in counts.items() if n)
     print(f"sources-check: {len(reports)} source{'s' * (len(reports) != 1)}: {counted or 'none'}", file=sys.stderr)
@@ -349,7 +352,7 @@ def _accept(path: Path, name: str, local: bool, document: datafile.Document, cho
     for source, report in zip(chosen, reports):
         if report["fingerprint"] is None:  # moved, vanished, unreachable: nothing to accept
             status = max(status, STATUS_EXIT[report["status"]])
-            print(f"sources-check: not accepted: {line(report)}", file=sys.stderr)
+            print(cli.visible(f"sources-check: not accepted: {line(report)}"), file=sys.stderr)
             continue
         values = {"checked": today, "fingerprint": report["fingerprint"]}
         if report["updated"]:
@@ -373,11 +376,11 @@ def _accept(path: Path, name: str, local: bool, document: datafile.Document, cho
             temporary.unlink(missing_ok=True)
             fail(f"{name}: not written ({error}), expected a file that can be written")
     if as_json:
-        print(json.dumps({"file": name, "exit": status, "accepted": done}, ensure_ascii=False, indent=1))
+        print(cli.visible_json(json.dumps({"file": name, "exit": status, "accepted": done}, ensure_ascii=False, indent=1)))
     else:
         for report in done:
             updated = f", updated {report['updated']}" if report["updated"] else ""
-            print(f"{', '.join(report['pages'])}: {report['label']} accepted (checked {report['checked']}{updated})")
+            print(cli.visible(f"{', '.join(report['pages'])}: {report['label']} accepted (checked {report['checked']}{updated})"))
     return status
 
 

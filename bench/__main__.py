@@ -33,7 +33,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--baseline", type=Path, metavar="DIR",
                         help="also time the HTML build of another copy of the project in the same rounds "
                              "(e.g. git archive REV | tar -x -C DIR; set SOURCE_DATE_EPOCH and ARTELABS_VERSION)")
+    parser.add_argument("--announcements", action="store_true",
+                        help="only the HTML build with 100, 1,000 and 2,500 generated announcements and with none "
+                             "(bench/announcements.py): its time must grow linearly; with --baseline DIR, that copy's too")
     args = parser.parse_args(argv)
+    if args.announcements:
+        from bench import announcements
+
+        results = [announcements.measure(args.runs)]
+        if args.baseline is not None:
+            results.append(announcements.measure(args.runs, project=args.baseline.resolve()))
+        for result in results:
+            announcements.report(result)
+        args.json.write_text(json.dumps({"announcements": results}, indent=2) + "\n", encoding="utf-8")
+        print(f"\nreport: {args.json}")
+        return 0
 
     machine = f"{platform.machine()}, {os.cpu_count()} CPU, Python {platform.python_version()}"
     report: dict[str, Any] = {"machine": machine}

@@ -1,4 +1,5 @@
-"""Refuse the page mistakes that would otherwise be published quietly, with file and line (artelabs/pages.py)."""
+"""Refuse the page mistakes that would otherwise be published quietly, with file and line (artelabs/pages.py);
+a page's front-matter title is text wherever it lands."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import Any
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import Files
+from mkdocs.structure.pages import Page
 
 from artelabs import core, pages
 
@@ -19,3 +21,8 @@ def on_files(files: Files, *, config: MkDocsConfig, **kwargs: Any) -> None:
         if problem:
             line, message = problem
             raise PluginError(f"docs/{file.src_uri}:{line}: {message}")
+
+
+def on_page_markdown(markdown: str, *, page: Page, **kwargs: Any) -> None:
+    """`title:` as text wherever MkDocs and Material print it (artelabs/pages.py, `as_text`)."""
+    pages.as_text(page.meta)

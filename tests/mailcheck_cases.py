@@ -58,6 +58,10 @@ def zone(domain: str, *, mx: list[str] | None = None, spf_records: list[str] | N
     return out
 
 
+# What a hostile server or zone sends to the staff member's terminal: clear the screen, set the window's title,
+# ring, turn the text around (U+202E), go back to the start of the line, an 8-bit control sequence (U+009B).
+HOSTILE = "\x1b[2J\x1b]0;owned\x07 \u202etxt.exe\r\x9b31m"
+SHOWN = ("\\x1b[2J\\x1b]0;owned\\x07 \\u202etxt.exe\\r\\x9b31m")  # the same, made visible (cli.visible)
 LONG = "site-verification=" + "x" * 700  # with it, the TXT answer is over 512 bytes: truncated on UDP, asked again over TCP
 ZONES: dict[str, list] = {
     PROVIDER_SPF: [("TXT", spf("ip4:192.0.2.0/24", "a:smtp.example.net", "-all"))],  # 1 look-up of its own
@@ -79,6 +83,7 @@ ZONES: dict[str, list] = {
     **zone("nodkim.ch", dkim=False),
     **zone("nodmarc.ch", dmarc=None),
     **zone("dmarcnone.ch", dmarc="v=DMARC1; p=none; rua=mailto:dmarc@example.net"),
+    **zone("hostile.ch", spf_records=[spf(INCLUDE, HOSTILE.replace(" ", "_"), "-all")]),  # as promised, but for its noise
 }
 
 
@@ -111,6 +116,7 @@ def _start(made: Standins, cert: dict[str, Any]) -> dict[str, Any]:
         "pop3-clear-auth": made.add(LineServer("POP3", tls=cert["good"], before=["STLS", "USER", "SASL PLAIN"], after=auth_pop3)),
         "pop3-no-auth": made.add(LineServer("POP3", tls=cert["good"], implicit=True, after=["USER"])),
         "pop3-no-tls": made.add(LineServer("POP3", after=auth_pop3, before=auth_pop3)),
+        "hostile-greeting": made.add(LineServer("IMAP", tls=cert["good"], implicit=True, after=auth_imap, greeting=HOSTILE)),
         "silent": made.add(LineServer("IMAP", silent=True)),
         "silent-2": made.add(LineServer("IMAP", silent=True)),
     }
@@ -164,6 +170,8 @@ SERVER_CASES = {  # name: (entry id -> stand-in, extra arguments)
     "servers-timeout": ({"imap": "silent"}, ["--timeout", "1"]),
     "servers-refused": ({"imap": "refused"}, []),
     "servers-all-silent": ({entry.id: "silent" for entry in ENTRIES}, ["--timeout", "2"]),
+    "hostile-greeting": ({"imap": "hostile-greeting"}, []),
+    "hostile-greeting-json": ({"imap": "hostile-greeting"}, ["--json"]),
 }
 
 DOMAIN_CASES = {  # name: arguments after `domain`
@@ -188,6 +196,7 @@ DOMAIN_CASES = {  # name: arguments after `domain`
     "no-dmarc": ["nodmarc.ch"],
     "dmarc-none": ["dmarcnone.ch"],
     "nxdomain": ["missing.ch"],
+    "hostile-record": ["hostile.ch"],
 }
 
 
@@ -207,6 +216,7 @@ BAD_INPUT = [  # each: one line on standard error, status 2
     ["servers", "--connect", "mail.example.ch=127.0.0.1:1"],
     ["servers", "--connect", "mail.example.ch:993=127.0.0.1:99999"],
     ["servers", "--ca", "/nonexistent/ca.pem"],
+    ["servers", "--ca", "/"],  # a folder
     ["nothing"],
     [],
 ]

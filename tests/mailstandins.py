@@ -4,7 +4,8 @@ Nothing here reaches the internet. Each stand-in is started by a fixture of the 
 at its end (`Standins.close`): no thread, port or file is left behind.
 
 - `LineServer`: an IMAP or POP3 responder (socketserver, one thread per connection), implicit TLS or
-  STARTTLS/STLS, with the capabilities given; `silent=True` accepts and never speaks (time-outs, Ctrl-C).
+  STARTTLS/STLS, with the capabilities given; `silent=True` accepts and never speaks (time-outs, Ctrl-C);
+  `greeting=` says something else first (a hostile server's terminal escapes).
 - `smtp_server`: aiosmtpd, implicit TLS, STARTTLS, or plain text offering AUTH in clear.
 - `DnsServer`: dnslib on UDP and TCP (the same port), serving the zones given; answers over 512 bytes are
   truncated on UDP, so that the command must retry over TCP.
@@ -66,8 +67,10 @@ class LineServer(socketserver.ThreadingTCPServer):
     allow_reuse_address = True
 
     def __init__(self, protocol: str, *, tls: ssl.SSLContext | None = None, implicit: bool = False,
-                 before: list[str] | None = None, after: list[str] | None = None, silent: bool = False) -> None:
+                 before: list[str] | None = None, after: list[str] | None = None, silent: bool = False,
+                 greeting: str | None = None) -> None:
         self.protocol, self.tls, self.implicit, self.silent = protocol, tls, implicit, silent
+        self.greeting = greeting  # instead of the protocol's own (a hostile server's terminal escapes)
         self.before, self.after = before or [], after or []
         self.connected = threading.Event()  # a client came (silent servers)
         super().__init__((LOCAL, 0), _LineHandler)
@@ -127,7 +130,7 @@ class _LineHandler(socketserver.StreamRequestHandler):
         self.rfile, self.wfile = self.request.makefile("rb"), self.request.makefile("wb", buffering=0)
 
     def imap(self) -> None:
-        self.say("* OK stand-in IMAP ready")
+        self.say(self.server.greeting or "* OK stand-in IMAP ready")
         while line := self.rfile.readline().decode("utf-8", "replace").strip():
             tag, _, command = line.partition(" ")
             command = command.upper()
@@ -150,7 +153,7 @@ class _LineHandler(socketserver.StreamRequestHandler):
                 self.say(f"{tag} BAD unknown command")
 
     def pop3(self) -> None:
-        self.say("+OK stand-in POP3 ready")
+        self.say(self.server.greeting or "+OK stand-in POP3 ready")
         while line := self.rfile.readline().decode("utf-8", "replace").strip():
             command = line.upper()
             if command == "CAPA":

@@ -7,6 +7,7 @@ tests of this module; the guard rails build small mutations of another copy, eac
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from datetime import datetime, timedelta, timezone
@@ -134,6 +135,11 @@ def test_older_announcements_keep_an_address_on_the_archive_page(site: Path, lan
     assert html.find("html")["lang"] == lang
     nav = words(page(site, lang, "").select_one("nav.md-nav--primary").get_text(" "))
     assert html.select_one("h1").get_text(strip=True).rstrip("¶") not in nav, "the archive is not in the navigation"
+    # Nor in the search (like the archived versions of the legal texts): the archive only grows, and the search's
+    # plugins compare every section with every other (the build grew with the square of the announcements).
+    index = json.loads((site / prefix(lang) / "search" / "search_index.json").read_text(encoding="utf-8"))
+    located = [doc["location"] for doc in index["docs"]]
+    assert "status/#a-running" in located and not [where for where in located if where.startswith("status/archive/#a-")]
 
 
 def test_status_page_links_the_feed_and_the_calendar(site: Path) -> None:
@@ -406,6 +412,9 @@ MISTAKES = {
     "unknown-service": ("services: [webmail]", "services: [webmail, fax]", 17, r"announcements\[second\]\.services", "'fax'"),
     "unknown-status": ("    status: planned\n    title: {en: New", "    status: done\n    title: {en: New", 21,
                        r"announcements\[second\]\.status", "'done'"),
+    # what the feed (XML 1.0) cannot carry: refused when the file is read, not a traceback of the Atom writer
+    "noncharacter": ("title: {en: New webmail, fr: Nouveau webmail}", 'title: {en: "New \\uFFFE webmail", fr: Nouveau webmail}', 22,
+                     r"announcements\[second\]\.title\.en", "holds U+FFFE (a Unicode noncharacter)"),
     "update-out-of-order": (
         "        text: {en: Confirmed., fr: Confirmé.}\n",
         "        text: {en: Confirmed., fr: Confirmé.}\n      - time: 2025-11-21T09:00\n        text: {en: Sooner., fr: Plus tôt.}\n",
@@ -465,6 +474,36 @@ def test_more_mistakes_are_refused_in_one_line(tmp_path: Path, old: str, new: st
         announcements.check(datafile.Document(path, "data/announcements.yml"))
     message = str(error.value)
     assert "\n" not in message and message.startswith("data/announcements.yml:") and says in message, message
+
+
+@pytest.mark.parametrize("char", ["\ufffe", "\ufdd0", "\U0001ffff", "\x0b"], ids=["fffe", "fdd0", "1ffff", "vertical-tab"])
+def test_a_character_the_feed_cannot_carry_typed_raw_is_refused_at_its_line(tmp_path: Path, char: str) -> None:
+    """Typed raw (pasted), it is named by its code point on its own line, not "a control character" on line 1."""
+    path = tmp_path / "announcements.yml"
+    path.write_text(SMALL.replace("{en: A new look.", f"{{en: A new{char} look."), encoding="utf-8")
+    with pytest.raises(datafile.DataError) as error:
+        announcements.check(datafile.Document(path, "data/announcements.yml"))
+    line = SMALL[: SMALL.index("{en: A new look.")].count("\n") + 1
+    assert str(error.value).startswith(f"data/announcements.yml:{line}: U+{ord(char):04X} ("), str(error.value)
+
+
+def test_the_feed_and_the_calendar_place_every_announcement_at_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where each announcement is (the status page or the archive) is worked out once per file, not once per
+    announcement: the build grew with the square of their number (2,500 took 32 s). Counted, not timed."""
+    from artelabs import postbuild
+    from artelabs.postbuild import announcements as feeds
+
+    site = postbuild.site_from_yaml(tmp_path, ROOT / "mkdocs.yml")
+    site.date = BUILT
+    items = announcements.check(datafile.Document(ANNOUNCEMENTS, "tests/announcements.yml"))
+    placed: list[int] = []
+    real = announcements.archived
+    monkeypatch.setattr(announcements, "archived", lambda found, now: placed.append(len(found)) or real(found, now))
+    for count in (1, len(items)):
+        placed.clear()
+        feeds.atom(site, "en", items[:count])
+        feeds.calendar(site, "en", items[:count])
+        assert len(placed) <= 2, f"{count} announcements placed {len(placed)} times"
 
 
 def test_markers_work_without_mkdocs(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -16,6 +16,7 @@ written (`database=None`): the same seed gives the same examples, and nothing is
 from __future__ import annotations
 
 import datetime
+import functools
 import io
 import re
 
@@ -162,3 +163,96 @@ def test_a_ui_word_reaches_the_templates_as_text(word: str) -> None:
     words = Words("en", "/", None, lambda key, lang: word, {})
     shown = BeautifulSoup(f"<p title=\"{words.t('x')}\">{words.t('x')}</p>", "html.parser")
     assert shown.p["title"] == word and shown.p.get_text() == word and not shown.p.find_all(True)
+
+
+# -----------------------------------------------------------------------------
+# Front matter and markers: refused in one line, or published as text
+# -----------------------------------------------------------------------------
+
+# Where Material and this site's templates print a page's front-matter title and description: as they are
+# (MkDocs's templates do not escape: <title>, the header), escaped again (`| e`, in an attribute).
+SHOWN = (
+    "<title>{{ page.meta.title }} - Site</title><span>{{ page.meta.title }}</span>"
+    '<a aria-label="{{ page.meta.title | e }}">x</a><meta name="description" content="{{ page.meta.description | e }}">'
+)
+field_values = st.one_of(values, hostile_text.filter(lambda t: t.strip()).map(lambda t: f"'{t}'"),
+                         st.sampled_from(["Q&A", "'Q&A <b>x</b>'", '"</title><script>x()</script>"', "'&amp; &lt;'", "|", ">-"]))
+
+
+def one_line(problem, name: str) -> None:
+    """A refusal as the build prints it: `name:LINE: what`, one line."""
+    assert problem is None or (isinstance(problem, str) and "\n" not in problem and "Traceback" not in problem), problem
+
+
+@SETTINGS
+@given(title=field_values, description=field_values, key=st.sampled_from(["title", "titel", "template", "robots", "hide", "search"]))
+@example(title="'Q&A <a href=\"https://x.example/\">Sign in again</a>'", description="'Q&A \"x\" <b>'", key="title")
+@example(title='"a\\uFFFE"', description="x", key="title")
+@example(title="2026-02-30", description="x", key="title")  # a date that does not exist: was a traceback
+def test_a_front_matter_field_is_refused_in_one_line_or_published_as_text(title: str, description: str, key: str) -> None:
+    from jinja2 import Environment
+    from mkdocs.utils.meta import get_data
+
+    markdown = f"---\ndescription: {description}\n{key}: {title}\n---\n\n# Title {{ #title }}\n\nText.\n"
+    problem = pages.check(markdown)
+    if problem is not None:
+        line, message = problem
+        assert isinstance(line, int) and 1 <= line <= markdown[: markdown.index("\n# Title")].count("\n") and "\n" not in message, problem
+        return
+    _, meta = get_data(markdown)  # as MkDocs reads it
+    typed_title, typed_description = meta.get("title"), meta.get("description")
+    assert isinstance(typed_description, str), f"accepted a description that is not text: {typed_description!r}"
+    html = Environment().from_string(SHOWN).render(page={"meta": pages.as_text(dict(meta))})  # as hooks/pages.py leaves it
+    shown = BeautifulSoup(html, "html.parser")
+    assert shown.find("meta")["content"] == typed_description
+    if key != "title" or "title" not in meta:  # another field, or a quote left open took the title into the description
+        return
+    assert isinstance(typed_title, str), f"accepted a title that is not text: {typed_title!r}"
+    text = typed_title.strip()
+    assert shown.title.get_text() == f"{text} - Site" and shown.span.get_text() == text, html
+    assert shown.a["aria-label"] == text, "escaped twice, or not at all"
+    assert not shown.span.find_all(True) and [tag.name for tag in shown.find_all(True)] == ["title", "span", "a", "meta"], html
+
+
+kinds = st.sampled_from([*markers.KINDS, "port", "PORTS", "Versions", "versions-include", "mobileconfig", "announcement"])
+arguments = st.one_of(
+    st.sampled_from(["table mail", "table mial", "imap.port", "imap.prot", "include terms", "include Terms", "include index",
+                     "terms", "terms.current", "terms.9.9", "legal_name", "legal-name", "mail/ports", "mail/setup", "links", "current",
+                     "subprocessors", "ios", "", " ", "table", "diagram x", "include", "include terms x", "../../etc/passwd"]),
+    hostile_text,
+)
+marker_pages = st.sampled_from(["mail/ports.md", "mail/ports.fr.md", "contact.md", "terms.md", "terms/versions/3.1.md",
+                                "terms/versions/3.0.fr.md", "dpa.md", "status.md", "staff/links.md", "mail/setup.md", "index.md"])
+
+
+@functools.cache
+def _renderer(lang: str) -> markers.Renderer:
+    """One renderer per language for all the examples (the data read once), given each example's page."""
+    return markers.standalone_renderer(ROOT, lang)
+
+
+@SETTINGS
+@given(kind=kinds, argument=arguments, page=marker_pages, alone=st.booleans())
+@example(kind="versions", argument="include Terms", page="terms/versions/3.1.md", alone=True)
+@example(kind="mobileconfig-offer", argument="ios", page="mail/setup.md", alone=True)
+@example(kind="ports", argument="imap.port\n", page="mail/ports.md", alone=False)
+def test_a_marker_argument_is_refused_in_one_line_or_names_something(kind: str, argument: str, page: str, alone: bool) -> None:
+    """Whatever follows a marker's name: refused before the build in one line with the page and line (never a
+    traceback), or it names something of the data, and the page shows the data's text, no element of the argument's."""
+    from artelabs import core
+
+    marker = f"<!-- {kind}:{argument} -->"
+    line = marker if alone else f"Text {marker} here."
+    found = markers.scan(f"---\ndescription: x\n---\n\n# Title {{ #title }}\n\n{line}\n")
+    renderer = _renderer("fr" if page.endswith(".fr.md") else "en")
+    renderer.page, renderer.source = core.page_path(page), page
+    problem = markers.refusal(renderer, found, f"docs/{page}")
+    one_line(problem, f"docs/{page}")
+    if problem is not None:
+        assert re.match(rf"(docs/{re.escape(page)}:7: |data/\S+:\d+: )\S", problem), problem
+        return
+    for found_marker in found:  # accepted: a name of the data, shown as the data's text
+        assert re.fullmatch(r"[\w./:-]+(?: [\w./-]+)?", found_marker.body), f"accepted {found_marker.body!r}"
+        shown = BeautifulSoup(renderer.render(found_marker.body, alone=found_marker.alone), "html.parser")
+        assert not shown.find_all(["script", "iframe", "object", "embed", "style"]), str(shown)[:300]
+        assert not [tag for tag in shown.find_all(True) if any(name.startswith("on") for name in tag.attrs)]

@@ -154,8 +154,30 @@ PAGE = "---\ndescription: A page.\n---\n\n# Title { #title }\n\nText.\n"
         ("# T { #t }\n", 1, "no front matter"),
         (PAGE + "\n[Click](javascript:alert(1))\n", 9, "a javascript: link"),
         (PAGE + '\n<a href=" JavaScript:go()">x</a>\n', 9, "a javascript: link"),
+        # Front matter: only the fields this site reads, each what it must be (a title is text: hooks/pages.py)
+        ("---\ndescription: A page.\ntemplate: redirect.html\n---\n\n# T { #t }\n", 3,
+         "front matter field 'template' is not one this site reads, expected only description, title, search, hide, robots"),
+        ("---\ndescription: A page.\ntitel: Q&A\n---\n\n# T { #t }\n", 3, "field 'titel' is not one this site reads (did you mean 'title'?)"),
+        ("---\ndescription: A page.\nauthor: <script>x()</script>\n---\n\n# T { #t }\n", 3, "field 'author' is not one"),
+        ("---\ndescription: A page.\ntitle: no\n---\n\n# T { #t }\n", 3, "front matter title: false (yes/no) (quote it to make it text)"),
+        ("---\ndescription: A page.\ntitle: [Q, A]\n---\n\n# T { #t }\n", 3, "front matter title: found a list, expected the page's title"),
+        ("---\ndescription: A page.\ntitle: \"Q&A\\nSign in\"\n---\n\n# T { #t }\n", 3, "front matter title: 'Q&A\\nSign in' holds a line break"),
+        ("---\ndescription: 2026\n---\n\n# T { #t }\n", 2, "front matter description: 2026 (quote it to make it text)"),
+        ("---\ndescription: A page.\ntitle: 2026-12-01\n---\n\n# T { #t }\n", 3, "front matter title: 2026-12-01 (a date) (quote it"),
+        ("---\ndescription: A page.\ntitle: 2026-02-30\n---\n\n# T { #t }\n", 3,  # found by generation: was a traceback
+         "front matter value cannot be read (day is out of range for month), expected it in quotes if it is text"),
+        ("---\ndescription: A page.\nrobots: 'noindex\"><script>x()</script>'\n---\n\n# T { #t }\n", 3,
+         "front matter robots: 'noindex\"><script>x()</script>', expected words for search engines separated by commas"),
+        ("---\ndescription: A page.\nhide: navigation\n---\n\n# T { #t }\n", 3, "front matter hide: 'navigation' is text, expected a list"),
+        ("---\ndescription: A page.\nsearch: yes\n---\n\n# T { #t }\n", 3, "front matter search: true (yes/no), expected boost:"),
+        ("---\ndescription: A page.\nsearch:\n  exlcude: true\n---\n\n# T { #t }\n", 3, "front matter search: unknown key 'exlcude'"),
+        # A character no output can carry, at its real line
+        (PAGE + "\nQ&A\ufffe here.\n", 9, "U+FFFE (a Unicode noncharacter) at column 4, expected text that a page and its PDF can carry"),
+        (PAGE + "\n\ue000ports:imap.port\ue001 typed.\n", 9, "U+E000 (a private-use character this site's build uses for its markers)"),
     ],
-    ids=["heading-without-id", "id-twice", "front-matter", "no-description", "no-front-matter", "javascript-md", "javascript-html"],
+    ids=["heading-without-id", "id-twice", "front-matter", "no-description", "no-front-matter", "javascript-md", "javascript-html",
+         "template", "title-typo", "author-script", "title-yes-no", "title-list", "title-two-lines", "description-number", "title-date", "title-no-such-day",
+         "robots-script", "hide-text", "search-yes", "search-typo", "noncharacter", "marker-token"],
 )
 def test_a_page_mistake_is_refused_with_its_line(markdown: str, line: int, words: str) -> None:
     problem = pages.check(markdown)
@@ -164,6 +186,45 @@ def test_a_page_mistake_is_refused_with_its_line(markdown: str, line: int, words
 
 def test_code_in_a_page_is_not_checked_as_a_heading() -> None:
     assert pages.check(PAGE + "\n```sh\n# a shell comment\n```\n") is None
+
+
+def test_the_fields_the_site_reads_are_accepted_as_written() -> None:
+    page = ("---\ntitle: 'Q&A: <mail> & \"quotes\"'\ndescription: >-\n  Folded\n  over two lines.\nrobots: noindex, nofollow\n"
+            "search:\n  boost: 2\n  exclude: false\nhide:\n  - navigation\n  - toc\n---\n\n# T { #t }\n")
+    assert pages.check(page) is None
+
+
+@pytest.mark.parametrize(
+    ("built", "says"),
+    [
+        ("mail/limits/index.html", "docs/mail/limits.md, built as mail/limits/index.html:11: "),
+        ("fr/mail/limits/index.html", "docs/mail/limits.fr.md, built as fr/mail/limits/index.html:11: "),
+        ("fr/index.html", "docs/index.fr.md, built as fr/index.html:11: "),
+        ("404.html", "404.html:11: "),  # a template's page: as it is
+    ],
+)
+def test_a_refusal_found_in_a_built_page_names_its_source_first(built: str, says: str) -> None:
+    """The checks after the build (the Content-Security-Policy's) read built pages: the file to edit is the source."""
+    message = f"{built}:11: an inline script that no template of the site writes ('x()'), expected none"
+    assert pages.at_source(message, ROOT / "docs", ["en", "fr"], "en") == says + message.split(": ", 1)[1]
+
+
+def test_a_link_warning_of_an_included_text_names_the_text_not_the_version_page() -> None:
+    """MkDocs checks the links of a version's page, which holds only `<!-- versions:include terms -->`: its warning
+    names docs/terms.md (the file to edit), with the link as written there."""
+    import importlib.util
+    import logging
+
+    spec = importlib.util.spec_from_file_location("markers_hook", ROOT / "hooks" / "markers.py")
+    hook = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(hook)
+    hook._included.clear()
+    hook._included.update({"terms/versions/3.1.fr.md": ("terms.fr.md", "../../")})
+    record = logging.LogRecord("mkdocs.structure.pages", logging.WARNING, __file__, 1,
+                               "Doc file 'terms/versions/3.1.fr.md' contains a link '../../mail/limits.md#storagee', but …", (), None)
+    assert hook._IncludedLinks().filter(record)
+    assert record.getMessage() == ("Doc file 'terms.fr.md' (the current text that 'terms/versions/3.1.fr.md' includes) "
+                                   "contains a link 'mail/limits.md#storagee', but …")
 
 
 # -----------------------------------------------------------------------------
@@ -204,6 +265,23 @@ def test_a_page_parsed_for_htaccess_is_remembered_by_its_text(tmp_path: Path, mo
 # -----------------------------------------------------------------------------
 
 
+# The newest version's page of the terms, which includes the current text.
+INCLUDING = next(f"docs/terms/versions/{line.split()[1]}.md" for line in
+                 (ROOT / "data" / "published-versions.txt").read_text(encoding="utf-8").splitlines()
+                 if line.startswith("terms ") and line.split()[2:] == ["current"])
+
+
+def _dpa_mistake() -> tuple[str, str]:
+    """The first status of an annex detail, mistyped ('confimred'): (that line, the line mistyped)."""
+    for line in (ROOT / "data" / "dpa.yml").read_text(encoding="utf-8").splitlines(keepends=True):
+        if not line.lstrip().startswith("#") and re.search(r"status: (un)?confirmed\}", line):
+            return line, re.sub(r"status: (un)?confirmed\}", "status: confimred}", line)
+    raise AssertionError("data/dpa.yml has no detail with a status: update this test")
+
+
+DPA_MISTAKE = _dpa_mistake()
+
+
 @pytest.fixture(scope="module")
 def good_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, dict[str, str]]:
     """A copy of the sources and a first, good build of it (HTML only)."""
@@ -242,9 +320,17 @@ def good_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, di
         ),
         ("docs/mail/ports.fr.md", "{ #port-25 }", "", r"^ERROR\s+-\s+docs/mail/ports\.fr\.md:\d+: heading .* has no id"),
         ("docs/status.fr.md", "\n## ", "\n[lien](absent.md)\n\n## ", r"absent\.md"),
+        # A marker that names nothing: the version's page would be published without its text.
+        (INCLUDING, "<!-- versions:include terms -->", "<!-- versions:include Terms -->",
+         rf"^ERROR\s+-\s+{re.escape(INCLUDING)}:\d+: unknown marker '<!-- versions:include Terms -->', expected "
+         r"'versions:include DOC', DOC a document of data/legal-versions\.yml: .*\('versions:include terms'\)$"),
+        # A mistake in a data file that only a marker reads: the data file's line first, the one to edit.
+        ("data/dpa.yml", *DPA_MISTAKE,
+         r"^ERROR\s+-\s+data/dpa\.yml:\d+: subprocessors\[\w+\]\.\w+\.status: 'confimred' is not allowed, expected one of "
+         r"confirmed, unconfirmed \(needed by the marker on docs/dpa(\.fr)?\.md:\d+\)$"),
     ],
     ids=["yaml-syntax", "missing-key", "port-out-of-range", "port-as-decimal", "unknown-value", "marker-typo",
-         "heading-without-id", "french-pass-warning"],
+         "heading-without-id", "french-pass-warning", "include-names-nothing", "data-mistake-of-a-marker"],
 )
 def test_a_failed_build_leaves_the_previous_site_as_it_was(
     good_build: tuple[Path, Path, dict[str, str]], file: str, old: str, new: str, error: str

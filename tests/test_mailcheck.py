@@ -32,9 +32,11 @@ from mailcheck_cases import (
     DNS,
     ELSEWHERE,
     ENTRIES,
+    HOSTILE,
     INCLUDE,
     MX,
     SELECTOR,
+    SHOWN,
     SITE_URL,
     SPF,
     run_all,
@@ -282,6 +284,35 @@ def test_domain_could_not_check(runs: dict[str, subprocess.CompletedProcess[str]
     assert result.returncode == 2, result.stdout + result.stderr
     assert words in (out[0] if case == "nxdomain" else out[-1]), out
     assert len(out) == 1
+
+
+# -----------------------------------------------------------------------------
+# Hostile servers and zones: what they send is shown, never obeyed by the staff member's terminal
+# -----------------------------------------------------------------------------
+
+OBEYED = "\x1b\x07\x9b\u202e"  # what a terminal would act on: ESC, BEL, the 8-bit CSI, the right-to-left override
+
+
+@pytest.mark.parametrize(("case", "shown"), [
+    ("hostile-greeting", f"greeting '{SHOWN}' is not IMAP"),  # a server's greeting, word for word
+    ("hostile-record", f'"v=spf1 {INCLUDE} {SHOWN.replace(" ", "_")} -all"'),  # a customer's SPF record
+])
+def test_what_a_server_sends_is_printed_with_its_controls_made_visible(
+    runs: dict[str, subprocess.CompletedProcess[str]], case: str, shown: str
+) -> None:
+    result = runs[case]
+    out = lines(result)
+    assert not [char for char in result.stdout + result.stderr if char in OBEYED], out
+    assert any(shown in line for line in out), out
+    assert len(out) == (len(ENTRIES) + 1 if case.startswith("hostile-greeting") else 1), "a carriage return made a line of its own"
+
+
+def test_what_a_server_sends_keeps_its_value_in_json(runs: dict[str, subprocess.CompletedProcess[str]]) -> None:
+    """For scripts, the same text (JSON escapes): nothing a terminal would obey for a person who reads it."""
+    result = runs["hostile-greeting-json"]
+    assert not [char for char in result.stdout if char in OBEYED]
+    (imap,) = [entry for entry in json.loads(result.stdout)["entries"] if entry["id"] == "imap"]
+    assert imap["status"] == "different" and f"greeting '{HOSTILE}' is not IMAP" in imap["found"]
 
 
 # -----------------------------------------------------------------------------

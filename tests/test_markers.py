@@ -142,3 +142,95 @@ def test_a_table_is_written_in_the_theme_wrapper_with_its_class() -> None:
     assert "admonition" in tables[1].parent.parent.parent["class"]  # wrapped where it was
     assert tables[2]["class"] == ["mine"] and tables[2].parent.name == "[document]"  # raw HTML: as written
     assert [p.get_text() for p in page.find_all("p", recursive=False)] == ["Before.", "After."]
+
+
+# -----------------------------------------------------------------------------
+# A marker that names nothing stops the build: every kind, with a wrong argument, checked before the build
+# -----------------------------------------------------------------------------
+
+VERSIONS = yaml.safe_load((ROOT / "data" / "legal-versions.yml").read_text(encoding="utf-8"))
+NEWEST, FROZEN = (f"terms/versions/{VERSIONS['terms'][n]['version']}.md" for n in (0, 1))  # the current text's page, an older one
+NUMBERS = ", ".join(entry["version"] for entry in VERSIONS["terms"])
+PAGE_HEAD = "---\ndescription: A page.\n---\n\n# Title { #title }\n\nText.\n\n"  # the marker is on line 9
+WRONG = [  # (page of docs/, the line with the marker, what the refusal must say the editor should write)
+    ("mail/ports.md", "<!-- ports:table mial -->", "unknown table 'mial' in '<!-- ports:table mial -->' (did you mean 'mail'?)"),
+    ("mail/ports.md", "<!-- ports:table -->", "expected 'ports:table NAME' (NAME: mail, incoming, outgoing"),
+    ("mail/ports.md", "Port <!-- ports:imap.prot -->.", "expected 'ports:imap.port' (did you mean it?)"),
+    ("mail/ports.fr.md", "Hôte <!-- ports:smpt.host -->.", "expected 'ports:smtp.host' (did you mean it?)"),
+    ("mail/ports.md", "Port <!-- ports:imap.port\n-->.", "marker '<!-- ports:imap.port' is not closed on its line"),  # rewrapped
+    ("contact.md", "Name: <!-- company:legal-name -->.", "expected 'company:legal_name' (did you mean it?)"),
+    ("mail/ports.md", "<!-- sources:mail/setup -->", "expected this page's own sources, '<!-- sources:mail/ports -->'"),  # a copied page
+    ("mail/ports.md", "<!-- sources:mail/prots -->", "expected this page's own sources, '<!-- sources:mail/ports -->'"),
+    (NEWEST, "<!-- versions:include Terms -->", "a document of data/legal-versions.yml: terms, privacy, dpa ('versions:include terms')"),
+    (NEWEST, "<!-- versions:include term -->", "('versions:include terms')"),
+    (NEWEST, "<!-- versions:include mail/setup -->", "expected 'versions:include DOC', DOC a document of data/legal-versions.yml"),
+    (NEWEST, "<!-- versions:include index -->", "expected 'versions:include DOC', DOC a document of data/legal-versions.yml"),
+    (NEWEST.replace(".md", ".fr.md"), "<!-- versions:include conditions -->", "expected 'versions:include DOC'"),
+    (FROZEN, "<!-- versions:include terms -->", f"expected it only on the page of terms's newest version, docs/{NEWEST}"),
+    ("terms.md", "<!-- versions:include terms -->", f"expected it only on the page of terms's newest version, docs/{NEWEST}"),
+    ("terms.md", "Version: <!-- versions:terms.curent -->.", f"expected 'current' or a version of terms in data/legal-versions.yml: {NUMBERS}"),
+    ("terms.md", "<!-- versions:term -->", "expected a document of data/legal-versions.yml: terms, privacy, dpa ('versions:terms')"),
+    (FROZEN, f"<!-- versions:terms.{VERSIONS['terms'][0]['version']} -->",  # a frozen page copied for the next
+     f"expected '<!-- versions:terms.{VERSIONS['terms'][1]['version']} -->' on the page of terms {VERSIONS['terms'][1]['version']}"),
+    (NEWEST, "<!-- diff:terms.9.9 -->", f"unknown version '9.9' in '<!-- diff:terms.9.9 -->', expected one of data/legal-versions.yml: {NUMBERS}"),
+    ("dpa.md", "<!-- dpa:subprocesors -->", "expected 'dpa:subprocessors', 'dpa:security'"),
+    ("staff/links.md", "<!-- staff:link -->", "expected 'staff:links'"),
+    ("mail/setup.md", "<!-- mobileconfig-offer:ios -->", "expected 'mobileconfig-offer' alone, with nothing after its name"),
+    ("mail/setup.fr.md", "<!-- mobileconfig-offer ios -->", "expected 'mobileconfig-offer'"),
+    ("status.md", "<!-- announcements:curent -->", "expected one of announcements:current, announcements:recent, announcements:archive"),
+    ("status.md", "<!-- Announcements:current -->", "names are lower case"),
+]
+
+
+def page_renderer(page: str) -> markers.Renderer:
+    """The renderer the build checks a page of docs/ with (hooks/markers.py): its language, its path, its file."""
+    from artelabs import core
+
+    lang = "fr" if page.endswith(".fr.md") else "en"
+    renderer = markers.standalone_renderer(ROOT, lang)
+    renderer.page, renderer.source = core.page_path(page), page
+    return renderer
+
+
+@pytest.mark.parametrize(("page", "line", "says"), WRONG, ids=[f"{page} {line.split('<!--')[1].split('-->')[0].strip()}" for page, line, _ in WRONG])
+def test_a_marker_that_names_nothing_is_refused_before_the_build_with_page_and_line(page: str, line: str, says: str) -> None:
+    """Every kind of marker, with a wrong argument: one line naming the page and the line, and what to write."""
+    found = markers.scan(PAGE_HEAD + line + "\n")
+    assert found, f"not even taken for a marker: {line!r}"
+    problem = markers.refusal(page_renderer(page), found, f"docs/{page}")
+    assert problem is not None, f"accepted: {line!r} on docs/{page}"
+    assert "\n" not in problem and problem.startswith(f"docs/{page}:9: "), problem
+    assert says in problem, problem
+
+
+def test_each_kind_of_marker_is_walked_with_a_wrong_argument() -> None:
+    from artelabs.markers.base import LOOKS_LIKE
+
+    walked = {LOOKS_LIKE.match(line[line.index("<!--") + 4:].strip())["name"].lower() for _, line, _ in WRONG}
+    assert walked >= set(markers.KINDS), f"kinds without a wrong argument above: {sorted(set(markers.KINDS) - walked)}"
+
+
+@pytest.mark.parametrize("page", ["mail/ports.md", "mail/ports.fr.md", "terms/versions/3.0.md", "status.md", "index.md"])
+def test_the_right_markers_of_a_page_are_accepted(page: str) -> None:
+    text = (ROOT / "docs" / page).read_text(encoding="utf-8")
+    assert markers.refusal(page_renderer(page), markers.scan(text), f"docs/{page}") is None
+
+
+def test_a_data_mistake_needed_by_a_marker_names_the_data_file_first(tmp_path) -> None:
+    """The file to edit is the data file: its line comes first, the page whose marker needs it after."""
+    import shutil
+
+    shutil.copytree(ROOT / "data", tmp_path / "data")
+    shutil.copytree(ROOT / "overrides", tmp_path / "overrides")
+    shutil.copyfile(ROOT / "mkdocs.yml", tmp_path / "mkdocs.yml")
+    dpa = tmp_path / "data" / "dpa.yml"
+    text = dpa.read_text(encoding="utf-8")
+    lines = text.splitlines()
+    number = next(n for n, row in enumerate(lines, start=1) if not row.lstrip().startswith("#") and "status: confirmed}" in row)
+    lines[number - 1] = lines[number - 1].replace("status: confirmed}", "status: confimred}")
+    dpa.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    renderer = markers.standalone_renderer(tmp_path, "en")
+    renderer.page, renderer.source = "dpa/", "dpa.md"
+    problem = markers.refusal(renderer, markers.scan(PAGE_HEAD + "<!-- dpa:subprocessors -->\n<!-- dpa:security -->\n"), "docs/dpa.md")
+    assert problem is not None and problem.startswith(f"data/dpa.yml:{number}: "), problem
+    assert "'confimred' is not allowed" in problem and problem.endswith("(needed by the marker on docs/dpa.md:9)"), problem

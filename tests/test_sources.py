@@ -45,6 +45,9 @@ def test_publishing_refuses_a_source_checked_more_than_a_year_before(tmp_path: P
     assert fresh == []
     stale = [p for p in publish_check.problems(ROOT, date(2028, 1, 1)) if "data/sources.yml" in p]
     assert len(stale) == 1 and "checked more than 12 months before 2028-01-01" in stale[0]
+    text = (ROOT / "data" / "sources.yml").read_text(encoding="utf-8")
+    first = text[: text.index("    checked: ")].count("\n") + 1  # the line to change: the first source's `checked:`
+    assert f"check again: line {first} " in stale[0], stale[0]
 
 
 def test_publishing_refuses_unconfirmed_details_in_one_line(tmp_path: Path) -> None:

@@ -304,6 +304,30 @@ def test_one_line_and_exit_status_2_on_bad_arguments(arguments: list[str], tmp_p
     assert exit.value.code == 2 and len(err.splitlines()) == 1 and err.startswith("sources-check: "), err
 
 
+def test_a_folder_given_as_the_sources_file_is_named_a_folder(tmp_path: Path, capsys) -> None:
+    with pytest.raises(SystemExit) as exit:
+        sc.main(["--sources", str(tmp_path)])
+    assert exit.value.code == 2
+    assert capsys.readouterr().err == f"sources-check: --sources {tmp_path}: is a folder, expected a file of data/sources.yml's format\n"
+
+
+@pytest.mark.parametrize("as_json", [False, True], ids=["lines", "json"])
+def test_what_a_server_sends_is_printed_with_its_controls_made_visible(served: str, tmp_path: Path, capsys, monkeypatch,
+                                                                        as_json: bool) -> None:
+    """A server's words (here in an error's detail: a status line, a certificate's name) reach the staff member's
+    terminal as text: ESC, BEL, CR and U+202E written as their escapes, never obeyed. JSON keeps their value."""
+    sources = write_sources(tmp_path, served, ("gone",))
+    hostile = "HTTP 404 \x1b[2J\x1b]0;owned\x07 \u202etxt.exe\r"
+    monkeypatch.setattr(sc, "fetch_all", lambda urls, timeout, progress: {url: sc.Fetched(url, "vanished", detail=hostile) for url in urls})
+    assert sc.main(["--sources", str(sources), *(["--json"] if as_json else [])]) == 1
+    out = capsys.readouterr().out
+    assert not [char for char in out if char in "\x1b\x07\u202e\r"], repr(out)
+    if as_json:
+        assert json.loads(out)["sources"][0]["detail"] == f"{served}/gone: {hostile}"
+    else:
+        assert out == f"docs/contact.md: Former FAQ vanished ({served}/gone: HTTP 404 \\x1b[2J\\x1b]0;owned\\x07 \\u202etxt.exe\\r): find another source\n"
+
+
 def test_no_traceback_on_a_closed_pipe(served: str, tmp_path: Path) -> None:
     sources = write_sources(tmp_path, served, ("changed", "gone", "new"))
     env = {**os.environ, "PYTHONPATH": str(ROOT)}

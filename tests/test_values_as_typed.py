@@ -204,6 +204,45 @@ def test_a_data_file_the_build_needs_must_exist(tmp_path: Path) -> None:
 
 
 # -----------------------------------------------------------------------------
+# Characters the outputs cannot carry: refused when the data file is read, at their line, by their code point
+# -----------------------------------------------------------------------------
+
+HOST = "    host: mail.infomaniak.com\n"
+
+
+@pytest.mark.parametrize(
+    ("new", "says"),
+    [
+        ("    host: mail.infomaniak.com\ufffe\n", "U+FFFE (a Unicode noncharacter) at column 30"),  # typed raw
+        ("    host: mail\ufdd0.infomaniak.com\n", "U+FDD0 (a Unicode noncharacter) at column 15"),
+        ("    host: mail.infomaniak.com # note \U0001ffff\n", "U+1FFFF (a Unicode noncharacter) at column 38"),  # a comment too
+        ("    host: mail\x07.infomaniak.com\n", "U+0007 (a control character) at column 15"),
+        ('    host: "mail.infomaniak.com\\uFFFE"\n', "mail[imap].host: holds U+FFFE (a Unicode noncharacter)"),  # an escape
+        ('    host: "mail.infomaniak.com\\U0010FFFF"\n', "mail[imap].host: holds U+10FFFF (a Unicode noncharacter)"),
+    ],
+    ids=["raw-fffe", "raw-fdd0", "raw-1ffff-comment", "raw-bell", "escaped-fffe", "escaped-10ffff"],
+)
+def test_a_character_no_output_can_carry_is_refused_at_its_line(tmp_path: Path, new: str, says: str) -> None:
+    """The feed (XML 1.0), the calendar and the PDF cannot carry it: refused when the file is read, at its real
+    line (PyYAML said line 1, "control character"), by its code point, before anything is built of it."""
+    message = refusal(edited(tmp_path, "ports.yml", HOST, new))
+    assert message.startswith(f"data/ports.yml:{line_of('ports.yml', HOST)}: "), message
+    assert says in message and "expected text that the pages, the feed, the calendar and the PDF can carry" in message, message
+
+
+def test_an_id_with_a_line_break_is_named_by_its_position_in_one_line(tmp_path: Path) -> None:
+    """Found by generation: the entry was named by its id, and the id's line break broke the message's line."""
+    message = refusal(edited(tmp_path, "ports.yml", "  - id: imap\n", '  - id: "imap\\n"\n'))
+    assert message.startswith(f"data/ports.yml:{line_of('ports.yml', '  - id: imap')}: mail[entry 1].id: 'imap\\n' holds a line break")
+
+
+def test_a_folder_where_a_data_file_should_be_says_so() -> None:
+    with pytest.raises(datafile.DataError) as error:
+        datafile.load(ROOT / "data" / "schemas", name="data/ports.yml")
+    assert str(error.value) == "data/ports.yml: a folder, expected a file of YAML data"
+
+
+# -----------------------------------------------------------------------------
 # Pages: no script, no frame, no script link; found in the page, before the build
 # -----------------------------------------------------------------------------
 
@@ -253,6 +292,8 @@ def test_what_only_looks_like_code_is_accepted(line: str) -> None:
 # -----------------------------------------------------------------------------
 
 HOSTILE = 'A "quoted" <script>alert(1)</script> & Co'
+TITLE = 'Q&A <a href="https://sign-in.example/">Sign in again</a> </title><b>bold'  # a front-matter title: text
+HEADING = "Q&amp;A &lt;/title&gt;&lt;b&gt;bold"  # a # heading that writes markup as entities
 
 
 @pytest.fixture(scope="module")
@@ -264,8 +305,11 @@ def hostile_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]
     assert "legal_name: {value: null, status: unconfirmed}" in text
     company.write_text(text.replace("legal_name: {value: null,", f"legal_name: {{value: '{HOSTILE}',", 1), encoding="utf-8")
     page = repo / "docs" / "status.md"
-    page.write_text(re.sub(r"^description: .*$", f"description: '{HOSTILE}'", page.read_text(encoding="utf-8"), count=1,
-                           flags=re.M), encoding="utf-8")
+    page.write_text(re.sub(r"^description: .*$", f"description: '{HOSTILE}'\ntitle: '{TITLE}'", page.read_text(encoding="utf-8"),
+                           count=1, flags=re.M), encoding="utf-8")
+    french = repo / "docs" / "status" / "archive.fr.md"  # a heading that writes markup as entities (a page out of the
+    french.write_text(re.sub(r"^# (.*?) \{ #archive \}$", lambda m: f"# {m[1]} {HEADING} {{ #archive }}",  # navigation: its
+                             french.read_text(encoding="utf-8"), count=1, flags=re.M), encoding="utf-8")  # title is the heading's
     result = mkdocs_build(repo, work / "site")
     assert result.returncode == 0, result.stderr[-2000:]
     return repo, work / "site"
@@ -278,6 +322,18 @@ def test_a_hostile_description_and_company_name_are_published_as_text(hostile_bu
     assert page.find("meta", attrs={"name": "description"})["content"] == HOSTILE
     assert HOSTILE in page.find("footer").get_text()
     assert not [s for s in page.find_all("script") if "alert(1)" in s.get_text()], "the value became a script"
+
+
+def test_a_front_matter_title_is_text_in_the_header_and_the_browser_tab(hostile_build: tuple[Path, Path]) -> None:
+    """`title:` is shown as typed, escaped once ("Q&A" reads "Q&A"): no link, no element, in the header or <title>."""
+    _, site = hostile_build
+    page = BeautifulSoup((site / "status" / "index.html").read_text(encoding="utf-8"), "lxml")
+    assert page.title.get_text() == f"{TITLE} - Artelabs Support"
+    topic = page.select_one("[data-md-component='header-topic'] .md-ellipsis")
+    assert " ".join(topic.get_text().split()) == TITLE and not topic.find_all(True), topic
+    assert not page.select("a[href^='https://sign-in.example']") and not page.find("b"), "the title became markup"
+    french = BeautifulSoup((site / "fr" / "status" / "archive" / "index.html").read_text(encoding="utf-8"), "lxml")
+    assert french.title.get_text().endswith(" Q&A </title><b>bold - Artelabs Support") and not french.head.find("b"), french.title
 
 
 def test_the_policy_hashes_no_script_that_the_templates_do_not_write(hostile_build: tuple[Path, Path]) -> None:
@@ -365,6 +421,26 @@ def test_autoconfig_into_a_closed_pipe_stops_quietly() -> None:
 @pytest.mark.parametrize("typed", ["example。ch", "example．ch", "EXAMPLE.CH.", " example.ch"])
 def test_a_domain_typed_on_a_phone_is_read_as_a_domain(typed: str) -> None:
     assert mailfiles.domain_name(typed) == "example.ch"
+
+
+@pytest.mark.parametrize(
+    ("command", "says"),
+    [
+        (["tools/sources-check", "--sources", "data"], "sources-check: --sources data: is a folder, expected a file of data/sources.yml's format"),
+        (["tools/mailcheck.py", "servers", "--ca", "data"], "mailcheck: --ca data: is a folder, expected a CA bundle file (PEM)"),
+        (["tools/postbuild.py", "docs", "--config", "data"], "postbuild: --config data: is a folder, expected a mkdocs.yml file"),
+        (["tools/postbuild.py", "docs", "--config", "missing.yml"], "postbuild: --config missing.yml: no such file, expected a mkdocs.yml file"),
+    ],
+    ids=["sources-check", "mailcheck", "postbuild", "postbuild-missing"],
+)
+def test_a_folder_given_for_a_file_gets_its_own_line(tmp_path: Path, command: list[str], says: str) -> None:
+    """Not a traceback, not "cannot read" nor "missing": the folder named as a folder, and what was expected."""
+    (tmp_path / "data").mkdir()
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "index.html").write_text("<p>a built site</p>", encoding="utf-8")
+    result = subprocess.run([sys.executable, str(ROOT / command[0]), *command[1:]], cwd=tmp_path, capture_output=True, text=True,
+                            env=clean_environment(PYTHONPATH=str(ROOT)), timeout=120)
+    assert result.returncode == 2 and result.stdout == "" and result.stderr.splitlines() == [says], result.stderr
 
 
 def test_no_command_of_the_project_prints_a_traceback_for_a_missing_argument() -> None:

@@ -58,7 +58,7 @@ def main(argv: list[str] | None = None) -> int:
         data = datafile.load(ROOT / "data" / "ports.yml", name="data/ports.yml")
         xml = mailfiles.autoconfig(data, datafile.Strings(ROOT / "data" / "strings.yml"), domains)
     except (datafile.DataError, mailfiles.MailConfigError) as error:
-        print(f"autoconfig: {error}", file=sys.stderr)
+        print(cli.visible(f"autoconfig: {error}"), file=sys.stderr)
         return 1
     if args.out is None:
         try:

@@ -131,6 +131,8 @@ def run(argv: list[str] | None) -> int:
     except mailcheck.UsageError as error:
         fail(str(error))
     ca = getattr(args, "ca", None)
+    if ca is not None and (problem := cli.path_problem("--ca", ca, "a CA bundle file (PEM)")):
+        fail(problem)
     settings = mailcheck.Settings(timeout=args.timeout, resolver=resolver, resolver_label=label, ca=ca, connect=connect)
     if ca is not None:
         try:
@@ -156,7 +158,9 @@ def run(argv: list[str] | None) -> int:
         text = domaincheck.lines(name, results, fatal)
         document = {"job": "domain", "input": args.domain, "domain": name, "status": status, "summary": text[-1],
                     "checks": [] if fatal else [result.as_json() for result in results]}
-    output = json.dumps(document, ensure_ascii=False, indent=2) + "\n" if args.json else "".join(f"{line}\n" for line in text)
+    # What the servers and the DNS sent (greetings, capabilities, records) shown, never obeyed by the terminal.
+    output = (cli.visible_json(json.dumps(document, ensure_ascii=False, indent=2)) + "\n" if args.json
+              else "".join(f"{cli.visible(line)}\n" for line in text))
     try:
         sys.stdout.write(output)
         sys.stdout.flush()

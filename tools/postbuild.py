@@ -16,7 +16,7 @@ import sys
 from datetime import datetime, timezone
 from pathlib import Path
 
-from artelabs import datafile, postbuild
+from artelabs import cli, datafile, postbuild
 from artelabs.postbuild import announcements as feeds
 from artelabs.postbuild import htaccess as htaccessfile
 from artelabs.postbuild import mail as mailfiles
@@ -33,8 +33,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     steps = [step.strip() for step in args.steps.split(",") if step.strip()]
     unknown = [step for step in steps if step not in postbuild.STEPS]
-    if unknown or not (args.site / "index.html").is_file():
-        problem = f"unknown step {unknown[0]}" if unknown else f"{args.site}: no index.html, expected a built site"
+    if unknown or not (args.site / "index.html").is_file() or not args.config.is_file():
+        problem = (f"unknown step {unknown[0]}" if unknown else f"{args.site}: no index.html, expected a built site"
+                   if not (args.site / "index.html").is_file() else cli.path_problem("--config", args.config, "a mkdocs.yml file")
+                   or f"--config {args.config}: not a file, expected a mkdocs.yml file")
         print(f"postbuild: {problem}", file=sys.stderr)
         return 2
     try:

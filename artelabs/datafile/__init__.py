@@ -46,11 +46,17 @@ def load(path: Path, *, name: str, schema: Path | None = None, context: dict[str
     """Read, parse and check a data file against its schema (data/schemas/NAME.schema.json unless given) and
     its rules; DataError with one line for the first mistake."""
     try:
-        document = Document(path, name)
+        return read(path, name=name, schema=schema, context=context).data
     except DataError as error:
         if allow_empty and "the file is empty" in str(error):
             return {}
         raise
+
+
+def read(path: Path, *, name: str, schema: Path | None = None, context: dict[str, Any] | None = None) -> Document:
+    """As load(), but the checked Document (its data and the line of every value), for rules of its own that
+    name lines (artelabs/announcements.py): the file is parsed once."""
+    document = Document(path, name)
     check_text(document, document.data)  # first: a stray space or line break, said as such
     schema_file = schema if schema is not None else schema_of(path)
     try:
@@ -67,7 +73,7 @@ def load(path: Path, *, name: str, schema: Path | None = None, context: dict[str
     if rule is not None:
         rule(document, {"latest": date.max, "registry": set(), **(context or {})})
     _touch(stamp)
-    return document.data
+    return document
 
 
 def load_more(root: Path, languages: tuple[str, ...] = LANGUAGES, *, latest: date | None = None) -> dict[str, Any]:

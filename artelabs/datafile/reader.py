@@ -12,13 +12,18 @@ changes on the way to a number, is refused with its line:
 - refused: a number with leading zeros (`0465`, `0221234567`: quote it if it is text), in another
   base (`0x1d1`, `0o17`), with an exponent (`1e3`), `.inf` and `.nan`;
 - refused: anchors and aliases (`&name`, `*name`, `<<:`): a data file writes each value out, and an
-  alias bomb cannot make a check run for minutes; a file larger than MAX_BYTES.
+  alias bomb cannot make a check run for minutes; a file larger than MAX_BYTES;
+- refused: a character that the outputs cannot carry (XML 1.0 of the feed and the pages, iCalendar, the PDF):
+  control characters, Unicode noncharacters (U+FFFE, U+FDD0-U+FDEF, U+1FFFF...) and surrogates, typed raw
+  or as an escape ("\uFFFE"), each named by its code point on its own line (`uncarried`).
 """
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import re
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +32,13 @@ import yaml
 LANGUAGES = ("en", "fr")
 MAX_BYTES = 512 * 1024  # the largest data file is about 20 KB
 CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# What no output can carry: C0 and C1 controls (tab, line feed and carriage return apart), surrogates and the 66
+# Unicode noncharacters (U+FDD0-U+FDEF and the last two code points of every plane). XML 1.0 refuses most of them
+# (lxml stops at U+FFFE), iCalendar and the PDF's fonts have no use for any.
+NONCHARACTERS = "\ud800-\udfff\ufdd0-\ufdef" + "".join(chr(plane * 0x10000 + 0xFFFE) + chr(plane * 0x10000 + 0xFFFF)
+                                                      for plane in range(17))
+UNCARRIED = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f{NONCHARACTERS}]")
+NONCHARACTER = re.compile(f"[{NONCHARACTERS}]")  # in a value: the control characters are CONTROL's
 
 # Plain values read as something other than text (YAML 1.2 core schema, kept where 1.1 agrees).
 NULL = re.compile(r"(?:~|null|Null|NULL|)\Z")
@@ -70,6 +82,8 @@ class Document:
     def __init__(self, path: Path, name: str) -> None:
         self.path, self.name = path, name
         try:
+            if path.is_dir() and not path.is_symlink():
+                raise DataError(f"{name}: a folder, expected a file of YAML data")
             if path.is_symlink() or not path.is_file():
                 raise DataError(f"{name}: {'a symbolic link' if path.is_symlink() else 'missing'}, expected the file "
                                 "itself in the repository (see git log -p -- " + name + ")")
@@ -89,10 +103,17 @@ class Document:
                 f"{name}:{line}: byte 0x{raw[error.start]:02x} at column {column} is not UTF-8, "
                 "expected the file saved as UTF-8 text"
             ) from None
+        odd = uncarried(self.text)
+        if odd is not None:
+            line, column, what = odd
+            raise DataError(f"{name}:{line}: {what} at column {column}, expected text that the pages, the feed, the "
+                            "calendar and the PDF can carry (delete it: most editors do not show it)")
         if not self.text.strip() or not any(
             line.strip() and not line.lstrip().startswith("#") for line in self.text.splitlines()
         ):
             raise DataError(f"{name}:1: the file is empty, expected its data (see git log -p {name})")
+        collecting = gc.isenabled()
+        gc.disable()  # the nodes are many young objects: the cyclic collector made a long file take more than linear time
         try:
             _refuse_anchors(self.text, name)
             loader = _Loader(self.text)
@@ -112,6 +133,9 @@ class Document:
             raise DataError(f"{name}:1: YAML cannot be read ({str(error).splitlines()[0]}), expected YAML") from None
         except RecursionError:
             raise DataError(f"{name}:1: nested too deep, expected a few levels of keys and lists") from None
+        finally:
+            if collecting:
+                gc.enable()
         if not isinstance(self.data, dict):
             raise DataError(f"{name}:1: the top level is {describe(self.data)}, expected keys (name: value)")
 
@@ -136,6 +160,30 @@ class Document:
     def where(self, path: tuple[Any, ...]) -> str:
         """`file:line: key[id].key`: entries of a list named by their id."""
         return f"{self.name}:{self.line(path)}: {key_path(self.data, path)}"
+
+
+def uncarried(text: str) -> tuple[int, int, str] | None:
+    """The first character of text that no output can carry, as (line, column, what it is: `U+FFFE (a Unicode
+    noncharacter)`), or None. Lines are counted as editors count them (line feeds)."""
+    found = UNCARRIED.search(text)
+    if found is None:
+        return None
+    start = found.start()
+    line = text.count("\n", 0, start) + 1
+    column = start - (text.rfind("\n", 0, start) + 1) + 1
+    return line, column, character(found.group())
+
+
+def character(char: str) -> str:
+    """U+FFFE (a Unicode noncharacter), U+0007 (a control character), U+D800 (half of a surrogate pair)."""
+    code = ord(char)
+    if 0xD800 <= code <= 0xDFFF:
+        kind = "half of a UTF-16 surrogate pair, not a character"
+    elif 0xFDD0 <= code <= 0xFDEF or code & 0xFFFE == 0xFFFE:
+        kind = "a Unicode noncharacter"
+    else:
+        kind = "a control character"
+    return f"U+{code:04X} ({kind})"
 
 
 def _refuse_anchors(text: str, name: str) -> None:
@@ -193,6 +241,8 @@ def key_path(data: Any, path: tuple[Any, ...]) -> str:
         if isinstance(part, int):
             entry = node[part] if isinstance(node, list) and part < len(node) else None
             label = entry.get("id") if isinstance(entry, dict) and isinstance(entry.get("id"), str) else None
+            if label and (CONTROL.search(label) or NONCHARACTER.search(label) or label != label.strip()):
+                label = None  # an id with a line break would break the message's one line: named by position
             out += f"[{label}]" if label else f"[entry {part + 1}]"
         else:
             out += f".{part}" if out else str(part)
@@ -217,6 +267,8 @@ def describe(value: Any) -> str:
         return f"{value!r}"
     if isinstance(value, list):
         return "a list"
+    if isinstance(value, (date, datetime)):  # a page's front matter (YAML 1.1, as MkDocs reads it): data files keep dates text
+        return f"{value.isoformat()} (a date)"
     return "keys (name: value)"
 
 
@@ -234,7 +286,7 @@ def check_text(document: Document, value: Any, path: tuple[Any, ...] = ()) -> No
     """No control characters or surrounding spaces in any text (a pasted line break, a stray space)."""
     if isinstance(value, dict):
         for key, item in value.items():
-            if isinstance(key, str) and (key != key.strip() or CONTROL.search(key)):
+            if isinstance(key, str) and (key != key.strip() or CONTROL.search(key) or NONCHARACTER.search(key)):
                 raise DataError(f"{document.where((*path, key))}: key {key!r} has spaces or control characters around or "
                                 "in it, expected a plain key")
             check_text(document, item, (*path, key))
@@ -242,6 +294,10 @@ def check_text(document: Document, value: Any, path: tuple[Any, ...] = ()) -> No
         for index, item in enumerate(value):
             check_text(document, item, (*path, index))
     elif isinstance(value, str):
+        odd = NONCHARACTER.search(value)
+        if odd:
+            raise DataError(f"{document.where(path)}: holds {character(odd.group())}, expected text that the pages, "
+                            "the feed, the calendar and the PDF can carry (an escape such as \\uFFFE writes one too)")
         control = CONTROL.search(value)
         if control:
             char = {"\n": "a line break (\\n)", "\t": "a tab (\\t)", "\r": "a carriage return (\\r)"}.get(

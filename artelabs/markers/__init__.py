@@ -60,7 +60,8 @@ from markdown.preprocessors import Preprocessor
 from artelabs import datafile
 from artelabs.markers import announcements, company, diff, dpa, offer, ports, sources, staff, versions
 from artelabs.markers.base import (  # noqa: F401 (what the hooks and tests use)
-    COMMENT, END, EXPECTED, KINDS, START, TOKEN, Marker, MarkerError, Renderer, looks_like_marker, outside_code, scan,
+    COMMENT, END, EXPECTED, KINDS, START, TOKEN, Marker, MarkerError, MistakeElsewhere, Renderer, looks_like_marker, outside_code,
+    refusal, scan,
 )
 
 # The kinds of marker, each a module with NAME, EXPECTED and render(): a new kind is one more module here.

@@ -15,8 +15,8 @@ import posixpath
 from datetime import datetime
 from typing import Any
 
-from artelabs import announcements
-from artelabs.markers.base import MarkerError, Renderer
+from artelabs import announcements, datafile
+from artelabs.markers.base import MistakeElsewhere, Renderer
 
 NAME = "announcements"
 EXPECTED = "'announcements:current' (also recent, archive)"
@@ -25,9 +25,12 @@ LISTS = {"current": announcements.current, "recent": announcements.recent, "arch
 
 def render(renderer: Renderer, rest: str, body: str, alone: bool) -> str:
     if rest not in LISTS:
-        raise MarkerError(f"unknown marker '<!-- {body} -->', expected one of {', '.join(f'announcements:{k}' for k in LISTS)}")
+        raise renderer.wrong(body, f"one of {', '.join(f'announcements:{k}' for k in LISTS)}")
     renderer.block(body, alone)
-    items = announcements.load(renderer.root)
+    try:
+        items = announcements.load(renderer.root)
+    except datafile.DataError as error:  # checked before any page under MkDocs (hooks/announcements.py)
+        raise MistakeElsewhere(str(error)) from None
     now = built(renderer)
     t = renderer.t
     here = renderer.page.strip("/") or "."

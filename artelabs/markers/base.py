@@ -29,12 +29,19 @@ class MarkerError(ValueError):
     """A marker that cannot be filled: one line, with the page and line when known."""
 
 
+class MistakeElsewhere(MarkerError):
+    """A marker that cannot be filled because of a mistake in another file (a data file, an earlier version's
+    page): its one line starts with that file and line (`data/dpa.yml:12: ...`), the one to edit; the page
+    whose marker needs it comes after, as context."""
+
+
 @dataclass(frozen=True)
 class Marker:
     line: int  # from 1
     text: str  # the whole comment, as written
     body: str  # what is between <!-- and -->, stripped
     alone: bool  # the only thing on its line
+    problem: str | None = None  # what is wrong with it before it is even read (a marker split over two lines)
 
 
 # -----------------------------------------------------------------------------
@@ -79,7 +86,9 @@ def outside_code(markdown: str) -> Iterator[tuple[int, str]]:
 
 
 def scan(markdown: str) -> list[Marker]:
-    """Every comment outside code that is, or looks like, a marker, with its line."""
+    """Every comment outside code that is, or looks like, a marker, with its line; a marker that an editor's
+    rewrapping split over two lines (`<!-- company:` here, `legal_name -->` on the next) with its `problem`:
+    Markdown would take it for an ordinary comment and publish nothing in its place."""
     found: list[Marker] = []
     for number, visible in outside_code(markdown):
         if "<!--" not in visible:
@@ -88,7 +97,33 @@ def scan(markdown: str) -> list[Marker]:
             body = match.group("body").strip()
             if looks_like_marker(body):
                 found.append(Marker(number, match.group(0), body, visible.strip() == match.group(0)))
+        rest = COMMENT.sub("", visible)
+        if "<!--" in rest:
+            opened = rest[rest.index("<!--"):]
+            body = opened[4:].strip()
+            if looks_like_marker(body):
+                found.append(Marker(number, opened, body, False, problem=(
+                    f"marker '{opened.strip()}' is not closed on its line, expected the whole marker on one line, "
+                    f"'<!-- {body} … -->' (an editor's rewrapping may have split it)"
+                )))
     return found
+
+
+def refusal(renderer: "Renderer", found: list[Marker], where: str, context: str = "") -> str | None:
+    """The one-line refusal of the first marker of `found` (scan()) that cannot be filled, as the build says it,
+    or None: `docs/mail/ports.md:14: unknown marker …` (where: the page's file), or, when the mistake is in a
+    data file, that file's line first, the one to edit: `data/dpa.yml:25: … (needed by the marker on
+    docs/dpa.md:40)`. Each marker is rendered once (the renderer may remember it for the page's conversion)."""
+    for marker in found:
+        try:
+            if marker.problem:
+                raise MarkerError(marker.problem)
+            renderer.render(marker.body, alone=marker.alone)
+        except (MistakeElsewhere, datafile.DataError) as error:
+            return f"{error} (needed by the marker on {where}:{marker.line}{context})"
+        except MarkerError as error:
+            return f"{where}:{marker.line}: {error}{context}"
+    return None
 
 
 def looks_like_marker(body: str) -> bool:
@@ -128,6 +163,7 @@ class Renderer:
         self.languages = [lang]  # every language of the site (the staff sheet titles each link in all)
         self.default = "en"  # the language of docs/x.md (others: docs/x.LANG.md)
         self.root = Path.cwd()  # the repository: docs/ and data/anchors.txt (the staff sheet)
+        self.source: str | None = None  # the page's file under docs/ (mail/setup.fr.md) when the builder says it
 
     def t(self, key: str) -> str:
         return self.strings(key, self.lang)
@@ -161,8 +197,22 @@ class Renderer:
         if not alone:
             raise MarkerError(f"marker '<!-- {body} -->' must stand alone on its line")
 
+    def wrong(self, body: str, expected: str | None = None) -> MarkerError:
+        """The refusal of a marker that names nothing: what its kind accepts (or `expected`), in the editor's words."""
+        return MarkerError(f"unknown marker '<!-- {body} -->', expected {expected or self.expected(body)}")
+
+    def own_page(self) -> str | None:
+        """The page as its markers name it: mail/setup, index, terms (a version of the terms: terms/versions/3.0);
+        None when the builder does not say which page it converts."""
+        if self.source is None:
+            return None
+        return self.page.strip("/") or "index"
+
     def expected(self, body: str) -> str:
         name = LOOKS_LIKE.match(body)
+        kind = name.group("name") if name else ""
+        if kind in EXPECTED:  # the kind is right, not what follows it
+            return EXPECTED[kind]
         near = difflib.get_close_matches(name.group("name").lower(), list(KINDS), n=1, cutoff=0.6) if name else []
         hint = f"'<!-- {near[0]}:… -->'" if near and near[0] != "mobileconfig-offer" else "'<!-- mobileconfig-offer -->'" if near else ""
         known = ", ".join(EXPECTED.values())

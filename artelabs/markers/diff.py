@@ -22,7 +22,7 @@ from typing import Any
 
 from artelabs import datafile, worddiff
 from artelabs.markers import versions
-from artelabs.markers.base import COMMENT, MarkerError, Renderer, looks_like_marker
+from artelabs.markers.base import COMMENT, MarkerError, MistakeElsewhere, Renderer, looks_like_marker
 
 NAME = "diff"
 EXPECTED = "'diff:DOC.VERSION'"
@@ -81,7 +81,8 @@ def text(renderer: Renderer, doc: str, version: str) -> str:
     name = f"{version}.md" if renderer.lang == renderer.default else f"{version}.{renderer.lang}.md"
     source = docs / doc / "versions" / name
     if not source.is_file():
-        raise MarkerError(f"no docs/{doc}/versions/{name}: the text of {doc} {version} to compare with")
+        raise MistakeElsewhere(f"docs/{doc}/versions/{name}: missing, expected the text of {doc} {version} (a version of "
+                               "data/legal-versions.yml), which the next version's page compares itself with")
     body = FRONT_MATTER.sub("", source.read_text(encoding="utf-8"), count=1)
     lines = versions.include(body.splitlines(), docs, renderer.lang, renderer.default)
     return "\n".join(_filled(renderer, _without_note(lines))) + "\n"

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from artelabs import datafile
-from artelabs.markers.base import MarkerError, Renderer
+from artelabs.markers.base import MistakeElsewhere, Renderer
 
 NAME = "dpa"
 EXPECTED = "'dpa:subprocessors', 'dpa:security'"
@@ -35,12 +35,12 @@ def load(root: Path) -> dict[str, Any]:
 
 def render(renderer: Renderer, rest: str, body: str, alone: bool) -> str:
     if rest not in PARTS:
-        raise MarkerError(f"unknown marker '<!-- {body} -->', expected {EXPECTED}")
+        raise renderer.wrong(body)
     renderer.block(body, alone)
     try:
         data = load(renderer.root)
     except datafile.DataError as error:
-        raise MarkerError(str(error)) from None
+        raise MistakeElsewhere(str(error)) from None
     if rest == "subprocessors":
         rows = [_subprocessor(renderer, entry) for entry in data["subprocessors"]]
         return renderer.template("dpa-subprocessors.html", rows=rows, caption=renderer.t("dpa.subprocessors"), one_line=False) + "\n"

@@ -21,6 +21,8 @@ PROFILE = "mail/artelabs-mail.mobileconfig"  # the Apple profile, under each lan
 
 
 def render(renderer: Renderer, rest: str, body: str, alone: bool) -> str:
+    if body != NAME:  # mobileconfig-offer:ios: it takes nothing after its name
+        raise renderer.wrong(body, "'mobileconfig-offer' alone, with nothing after its name")
     renderer.block(body, alone)
     words = {key: renderer.t(key) for key in ("ui.ios", "ui.macos", "ui.macos-old", "offer.title", "offer.link")}
     sentence = _strong(html.escape(renderer.t("offer.text"))).format(

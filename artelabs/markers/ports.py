@@ -11,8 +11,9 @@
 
 from __future__ import annotations
 
+import difflib
 import html
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from artelabs.markers.base import MarkerError, Renderer
@@ -31,7 +32,8 @@ def render(renderer: Renderer, rest: str, body: str, alone: bool) -> str:
         return renderer.template("ports-diagram.html") + "\n"
     if len(words) == 1 and words[0] not in ("table", "diagram"):
         return value(renderer, words[0], body)
-    raise MarkerError(f"unknown marker '<!-- {body} -->', expected {renderer.expected(body)}")
+    tables = ", ".join([*TABLES, *_other_tables(renderer)])
+    raise renderer.wrong(body, f"'ports:table NAME' (NAME: {tables}), 'ports:diagram' or a value such as 'ports:imap.port'")
 
 
 def table(renderer: Renderer, name: str, body: str) -> str:
@@ -42,8 +44,10 @@ def table(renderer: Renderer, name: str, body: str) -> str:
         section = renderer.data.get(name.replace("-", "_"))
         partial = f"ports-table-{name}.html"
         if not isinstance(section, list) or not _has_template(renderer, partial):
-            tables = ", ".join([*TABLES, *_other_tables(renderer)])
-            raise MarkerError(f"unknown table '{name}' in '<!-- {body} -->', expected one of {tables}")
+            tables = [*TABLES, *_other_tables(renderer)]
+            near = difflib.get_close_matches(name, tables, n=1, cutoff=0.6)
+            hint = f" (did you mean '{near[0]}'?)" if near else ""
+            raise MarkerError(f"unknown table '{name}' in '<!-- {body} -->'{hint}, expected one of {', '.join(tables)}")
         rows_of = section
     return renderer.template(partial, rows=rows_of, caption=renderer.t(f"table.{name}"))
 
@@ -52,10 +56,10 @@ def value(renderer: Renderer, path: str, body: str) -> str:
     parts = path.split(".")
     found = _lookup(renderer.data, parts)
     if found is None or isinstance(found, (list, bool)) or (isinstance(found, dict) and renderer.lang not in found):
-        raise MarkerError(
-            f"unknown marker '<!-- {body} -->', expected a value of data/ports.yml such as imap.port, "
-            "smtp.host, smtp.security, std.submission.port, provider.webmail or account.username"
-        )
+        near = difflib.get_close_matches(path, list(_paths(renderer.data, renderer.lang)), n=1, cutoff=0.7)
+        hint = f"'ports:{near[0]}' (did you mean it?), or another " if near else "a "
+        raise renderer.wrong(body, f"{hint}value of data/ports.yml such as imap.port, smtp.host, smtp.security, "
+                                   "std.submission.port, provider.webmail or account.username")
     found = renderer.loc(found)
     if parts[-1] == "security":
         return html.escape(renderer.t(f"security.{found}"))
@@ -82,6 +86,23 @@ def _other_tables(renderer: Renderer) -> list[str]:
     names = renderer.env.list_templates(filter_func=lambda n: n.startswith("partials/ports-table-"))
     found = [n.removeprefix("partials/ports-table-").removesuffix(".html") for n in names]
     return sorted(n for n in found if n not in TABLES and isinstance(renderer.data.get(n.replace("-", "_")), list))
+
+
+def _paths(data: dict[str, Any], lang: str) -> Iterator[str]:
+    """Every value a marker can name (imap.port, provider.webmail, std.submission.port, ...), for a near miss."""
+    def shown(value: Any) -> bool:
+        return not isinstance(value, (list, bool)) and (not isinstance(value, dict) or lang in value)
+
+    for key in ("provider", "account"):
+        yield from (f"{key}.{name}" for name, value in (data.get(key) or {}).items() if shown(value))
+    for entry in data.get("mail") or []:
+        yield from (f"{entry['id']}.{name}" for name, value in entry.items() if name != "id" and shown(value))
+    for section, entries in data.items():
+        if isinstance(entries, list):
+            short = {"standard_ports": "std", "not_standard": "other"}.get(section, section.replace("_", "-"))
+            for entry in entries:
+                if isinstance(entry, dict) and "id" in entry:
+                    yield from (f"{short}.{entry['id']}.{name}" for name, value in entry.items() if name != "id" and shown(value))
 
 
 def _lookup(data: dict[str, Any], parts: list[str]) -> Any:

@@ -10,9 +10,18 @@ EXPECTED = "'sources:PAGE'"
 
 
 def render(renderer: Renderer, rest: str, body: str, alone: bool) -> str:
-    entries = renderer.more.get("sources", {}).get(rest) if rest and " " not in rest else None
+    own = renderer.own_page()
+    if own is not None:  # a page shows its own sources (a copied page keeps the marker of the page it was copied from)
+        own = own.split("/versions/")[0]  # a version of a legal text: the document's (terms/versions/3.0: terms)
+        if rest != own:
+            raise renderer.wrong(body, f"this page's own sources, '<!-- sources:{own} -->'")
+    pages = renderer.more.get("sources", {})
+    entries = pages.get(rest) if rest and " " not in rest else None
     if not entries:
-        raise MarkerError(f"'<!-- {body} -->': no sources for {rest} in data/sources.yml, expected a list of sources")
+        if own is not None:  # the marker is right: the data file lacks the page (the file to edit)
+            raise MarkerError(f"'<!-- {body} -->': data/sources.yml has no entry {rest}:, expected one listing the "
+                              "sources of this page")
+        raise renderer.wrong(body, f"a page of data/sources.yml: {', '.join(pages)}")
     renderer.block(body, alone)
     items = [
         {

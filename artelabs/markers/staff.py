@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from artelabs import datafile
-from artelabs.markers.base import COMMENT, MarkerError, Renderer, outside_code
+from artelabs.markers.base import COMMENT, MarkerError, MistakeElsewhere, Renderer, outside_code
 
 NAME = "staff"
 EXPECTED = "'staff:links'"
@@ -16,7 +16,7 @@ EXPECTED = "'staff:links'"
 
 def render(renderer: Renderer, rest: str, body: str, alone: bool) -> str:
     if rest != "links":
-        raise MarkerError(f"unknown marker '<!-- {body} -->', expected {renderer.expected(body)}")
+        raise renderer.wrong(body)
     renderer.block(body, alone)
     return renderer.template("staff-links.html", pages=staff_links(renderer)) + "\n"
 
@@ -31,7 +31,7 @@ def staff_links(renderer: Renderer) -> list[dict[str, Any]]:
     try:
         registry = datafile.load_registry(root / "data" / "anchors.txt")
     except datafile.DataError as error:
-        raise MarkerError(str(error)) from None
+        raise MistakeElsewhere(str(error)) from None
     languages = list(dict.fromkeys([renderer.default, *renderer.languages]))
     titles = {lang: {} for lang in languages}
     for lang in languages:
@@ -65,10 +65,13 @@ def _titles_of(root: Path, path: str, lang: str, renderer: Renderer) -> dict[str
     local.default, local.site_url, local.languages = renderer.default, renderer.site_url, renderer.languages
     titles: dict[str, str] = {}
     heading = ""
-    for _, line in outside_code(source.read_text(encoding="utf-8")):
+    for number, line in outside_code(source.read_text(encoding="utf-8")):
         match = HEADING_ID.match(line)
         if match:
-            text = COMMENT.sub(lambda m: re.sub(r"<[^>]+>", "", local.render(m.group("body").strip(), alone=False)), match["text"])
+            try:
+                text = COMMENT.sub(lambda m: re.sub(r"<[^>]+>", "", local.render(m.group("body").strip(), alone=False)), match["text"])
+            except MarkerError as error:  # a mistake of that page, not of the staff sheet's
+                raise MistakeElsewhere(f"{source.relative_to(root).as_posix()}:{number}: {error}") from None
             heading = match["id"]
             titles[heading] = " ".join(text.replace("*", "").split())
             if line.lstrip().startswith("# "):

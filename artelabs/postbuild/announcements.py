@@ -55,9 +55,10 @@ def _base(site: Site, lang: str) -> str:
     return site.site_url.rstrip("/") + "/" + site.prefix(lang)
 
 
-def link(site: Site, lang: str, item: announcements.Announcement, items: list[announcements.Announcement]) -> str:
-    """The announcement's address on the site, in a language: the status page or the archive, #a-ID."""
-    return f"{_base(site, lang)}{announcements.page_of(item, items, site.date)}#{item.anchor}"
+def link(site: Site, lang: str, item: announcements.Announcement, pages: dict[str, str]) -> str:
+    """The announcement's address on the site, in a language: the status page or the archive (`pages`:
+    announcements.pages()), #a-ID."""
+    return f"{_base(site, lang)}{pages[item.id]}#{item.anchor}"
 
 
 def _words(site: Site, lang: str) -> Callable[[str], str]:
@@ -99,6 +100,7 @@ def atom(site: Site, lang: str, items: list[announcements.Announcement]) -> byte
     t = _words(site, lang)
     E = ElementMaker(namespace=ATOM, nsmap={None: ATOM})  # noqa: N806 (lxml's name)
     ordered = sorted(items, key=lambda a: (a.modified, a.id), reverse=True)
+    pages = announcements.pages(items, site.date)
     updated = max((a.modified for a in items), default=site.date or UNDATED)
     base = _base(site, lang)
     feed = E.feed(
@@ -117,7 +119,7 @@ def atom(site: Site, lang: str, items: list[announcements.Announcement]) -> byte
             E.title(title(item, lang, t)),
             E.updated(announcements.utc(item.modified)),
             E.published(announcements.utc(item.announced)),
-            E.link(rel="alternate", type="text/html", hreflang=lang, href=link(site, lang, item, items)),
+            E.link(rel="alternate", type="text/html", hreflang=lang, href=link(site, lang, item, pages)),
             E.category(term=item.kind, label=t(f"announce.kind.{item.kind}")),
             *(E.category(term=s, label=t(f"announce.service.{s}")) for s in item.services),
             E.summary(announcements.span(item.start, item.end, t)),
@@ -147,6 +149,7 @@ def calendar(site: Site, lang: str, items: list[announcements.Announcement]) -> 
     # Geneva's zone, for clients that show the calendar in its own zone; the events' times are UTC. It is
     # also the component that keeps a calendar with no announcement valid (RFC 5545: one or more).
     year = (site.date or UNDATED).year
+    pages = announcements.pages(items, site.date)
     cal.add_component(Timezone.from_tzid(announcements.GENEVA.key, first_date=date(year - 1, 1, 1), last_date=date(year + 2, 1, 1)))
     for item in sorted(items, key=lambda a: (a.start, a.id)):
         event = Event()
@@ -160,7 +163,7 @@ def calendar(site: Site, lang: str, items: list[announcements.Announcement]) -> 
         event.add("status", "CANCELLED" if item.status == "cancelled" else "CONFIRMED")
         event.add("summary", title(item, lang, t))
         event.add("description", description(item, lang, t))
-        event.add("url", link(site, lang, item, items))
+        event.add("url", link(site, lang, item, pages))
         event.add("categories", [t(f"announce.kind.{item.kind}")])
         event.add("transp", "TRANSPARENT")  # shown, but the customer's own time stays free
         cal.add_component(event)
