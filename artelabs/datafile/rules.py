@@ -14,7 +14,7 @@ from artelabs.datafile.reader import DataError, Document
 
 # The placeholders the code fills in data/strings.yml ("{version}", "{date}", ...).
 PLACEHOLDERS = frozenset({
-    "date", "version", "ios", "macos", "macos_old", "organization", "provider", "username",
+    "date", "version", "ios", "macos", "macos_old", "organization", "provider", "username", "updated", "checked",
     "in_host", "in_port", "in_protocol", "in_security", "out_host", "out_port", "out_protocol", "out_security",
     # announcements (artelabs/announcements.py): a time written as a Geneva reader writes it
     "weekday", "day", "month", "year", "hour", "minute", "time", "start", "end", "end_day", "zone", "label",
