@@ -21,7 +21,7 @@ import yaml
 from bs4 import BeautifulSoup, NavigableString
 from bs4.element import PreformattedString
 
-from conftest import ROOT, soup
+from conftest import EVERY_PAGE, ROOT, page_path, soup
 from artelabs import typography
 
 NNBSP, NBSP, MASK = "\u202f", "\u00a0", "\x00"
@@ -76,6 +76,8 @@ def page_text(html: str) -> tuple[str, str]:
                 raw.append(text)
                 hidden.append(masked)
                 continue
+            if "mdx-sr" in (child.get("class") or []):  # words for screen readers only, out of sight: not in the
+                continue  # line they stand in (data/strings.yml's words are checked below)
             lang = child.get("lang")
             inner = masked or child.name in VERBATIM or (lang is not None and not lang.lower().startswith("fr"))
             block = child.name in BLOCK
@@ -105,13 +107,14 @@ def test_every_french_page_has_a_narrow_no_break_space_before_the_marks(site: Pa
     no-break space, and no missing space, before ; : ! ? » or after «."""
     problems, spaced = [], 0
     pages = french_pages(site)
-    assert len(pages) >= 30, "the French pages, the versions of the legal texts, the staff sheet and the 404 page"
+    expected = {page_path(site, "fr", path) for path in EVERY_PAGE} | {site / "fr" / "404.html"}
+    assert expected <= set(pages), "the French pages, the versions of the legal texts, the staff sheet and the 404 page"
     for page in pages:
         raw, masked = page_text(page.read_text(encoding="utf-8"))
         spaced += masked.count(NNBSP)
         problems += [f"{page.relative_to(site)}: {problem}" for problem in problems_in(raw, masked)]
     assert not problems, f"{len(problems)} places break French typography:\n" + "\n".join(problems)
-    assert spaced > 2000, f"only {spaced} narrow no-break spaces on the French pages"
+    assert spaced > 1000, f"only {spaced} narrow no-break spaces on the French pages"
 
 
 def test_what_the_build_leaves_as_written_stays_so(site: Path) -> None:
