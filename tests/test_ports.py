@@ -86,7 +86,7 @@ def test_diagram_is_localized_svg_from_the_data(site: Path, lang: str) -> None:
     text = svg.get_text(" ", strip=True)
     for entry in DATA["mail"]:
         assert str(entry["port"]) in text
-    assert ("Réception :" if lang == "fr" else "Receiving:") in text
+    assert ("Réception\u202f:" if lang == "fr" else "Receiving:") in text
 
 
 def test_inline_values_in_both_languages() -> None:

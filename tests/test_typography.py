@@ -151,7 +151,8 @@ def pdf_text(pdf: Path) -> str:
 def test_the_french_pdf_has_a_narrow_no_break_space_before_the_marks(site: Path) -> None:
     """The French PDF is made from the pages: the same rule in its text. A line break before a mark means a plain
     space was there (U+202F never breaks). What the pages leave as written is found in the PDF by its text and
-    left too; and the diagram, whose SVG text WeasyPrint draws with a plain space (its HTML is checked above)."""
+    left too; and the diagram: WeasyPrint draws its SVG text with the narrow space but writes a plain one in the
+    PDF's text (its HTML is checked above)."""
     text = re.sub(r"[ \t\r\n]+", " ", pdf_text(site / "fr" / "pdf" / "artelabs-support-fr.pdf"))
     verbatim = set()
     for page in french_pages(site):
