@@ -73,7 +73,7 @@ def test_mail_setup_shows_every_server(site: Path, lang: str) -> None:
         assert row is not None, f"{lang} setup page has no row for {entry['id']}"
         cells = [cell.get_text(strip=True) for cell in row.select("td")]
         assert cells[:3] == [entry["host"], str(entry["port"]), {"ssl-tls": "SSL/TLS", "starttls": "STARTTLS"}[entry["security"]]]
-        assert cells[3] == entry["note"][lang]
+        assert cells[3].split() == entry["note"][lang].split()  # French: U+202F where the data has a space (str.split)
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
