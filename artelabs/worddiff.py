@@ -30,6 +30,8 @@ from typing import Any
 # A word ("l'offre", "e-mail", "3.0" as 3 . 0) or one sign, with the spaces after it (half as many tokens to
 # compare as with spaces apart, and no run of spaces matched across two changes).
 TOKEN = re.compile(r"\w+(?:['’-]\w+)*\s*|[^\w\s]\s*|\s+")
+FRENCH_MARK = re.compile(r"[;:!?»]")  # a sign French writes after a narrow no-break space
+NNBSP = "\u202f"
 SIMILAR = 0.5  # two blocks at least this similar (difflib's ratio of their words) are one block changed
 BLOCKS = ("h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "tr", "pre", "dt", "dd", "summary")
 # What Python-Markdown reads the legal texts with (the site's own markers are taken out before).
@@ -131,7 +133,17 @@ def diff_words(old: str, new: str, words: Mapping[str, str]) -> str:
         if not added.strip() and out and not out[-1][-1:].isspace():
             lead = before  # "a b." to "a.": "a <del>b</del>.", as the old text was spaced
         marks = [m for m in (mark("del", removed, words), mark("ins", added, words)) if m]
-        out.append(lead + " ".join(marks) + trail if marks else spaced)
+        # French spaces ; : ! ? » with U+202F (artelabs/typography.py): the space before a change that opens with
+        # one is that space, though <del> or <ins> stands between them
+        if marks and FRENCH_MARK.match(removed.strip() or added.strip()):
+            if lead:
+                lead = NNBSP
+            elif out and out[-1][-1:].isspace():
+                out[-1] = out[-1].rstrip() + NNBSP
+            elif removed.strip() and before:  # "gratuit ;" became "gratuit.": the deleted sign keeps its space
+                lead = NNBSP
+        joiner = NNBSP if len(marks) == 2 and FRENCH_MARK.match(added.strip()) else " "
+        out.append(lead + joiner.join(marks) + trail if marks else spaced)
     return "".join(out)
 
 

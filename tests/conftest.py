@@ -43,7 +43,8 @@ EVERY_PAGE = (*PAGES, *VERSION_PAGES, "staff/links/")
 def copy_repo(target: Path) -> Path:
     """A copy of the sources to edit and build in a test (no git, venv, build output or tool caches)."""
     ignore = shutil.ignore_patterns(
-        ".git", ".venv", "node_modules", "site", "__pycache__", ".pytest_cache", "test-reports", ".cache", "*.egg-info"
+        ".git", ".venv", "node_modules", "site", "__pycache__", ".pytest_cache", "test-reports", ".cache", "*.egg-info",
+        ".hypothesis",  # another test's examples, written while the copy is made
     )
     return Path(shutil.copytree(ROOT, target, ignore=ignore))
 

@@ -280,7 +280,7 @@ def test_calendar_has_one_event_per_announcement(site: Path, lang: str) -> None:
         assert str(event["url"]).startswith(f"{SITE_URL}{prefix(lang)}status/")
     assert str(events["old@support.artelabs.ch"]["url"]) == f"{SITE_URL}{prefix(lang)}status/archive/#a-old"
     summary = str(events["soon@support.artelabs.ch"]["summary"])
-    assert summary == {"en": "Maintenance: Mail server upgrade", "fr": "Maintenance\u00a0: Mise à niveau du serveur de messagerie"}[lang]
+    assert summary == {"en": "Maintenance: Mail server upgrade", "fr": "Maintenance\u202f: Mise à niveau du serveur de messagerie"}[lang]
 
 
 def _atom_schema():

@@ -455,6 +455,19 @@ def test_printed_page_is_the_text_with_its_address_and_date(visit: Any, site_sta
     for selector in ("article h1", "article p", ".mdx-sources__checked"):
         color = v.page.locator(selector).first.evaluate("e => getComputedStyle(e).color")
         assert re.fullmatch(r"rgba?\(0, 0, 0(, [\d.]+)?\)", color), f"{selector} printed in {color}"
+    # Content tabs whose labels do not fit the width: Material adds an arrow to scroll them, on screen; on paper
+    # there is nothing to scroll. (This page's labels fit: longer ones, as another page may have, are made here.)
+    v.page.evaluate("document.body.setAttribute('data-md-color-scheme', 'default')")
+    v.page.emulate_media(media="screen")
+    v.page.set_viewport_size({"width": 800, "height": 800})  # wide enough for one row of labels (narrower: they wrap)
+    labels = v.page.locator(".tabbed-labels").first
+    labels.evaluate("e => e.querySelectorAll('label').forEach(l => { l.textContent += ' : une étiquette bien plus longue'; })")
+    labels.scroll_into_view_if_needed()
+    seen = "els => els.filter(e => e.checkVisibility({opacityProperty: true})).length"
+    v.page.wait_for_function("() => [...document.querySelectorAll('.tabbed-control')].some(e => !e.hidden)")
+    assert v.page.locator(".tabbed-control").evaluate_all(seen) >= 1, "on screen, an arrow scrolls the labels"
+    v.page.emulate_media(media="print")
+    assert v.page.locator(".tabbed-control").evaluate_all(seen) == 0, "a tab arrow is printed"
 
 
 # -----------------------------------------------------------------------------

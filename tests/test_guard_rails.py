@@ -40,7 +40,7 @@ def line_of(fragment: str) -> int:
 
 IMAP_ID, IMAP_HOST, IMAP_PORT = line_of("  - id: imap\n"), line_of("    host: mail.infomaniak.com\n"), line_of("    port: 993\n")
 POP3_ID, POP3_PORT = line_of("  - id: pop3\n"), line_of("    port: 995\n")
-STARTTLS_SECURITY = line_of("    security: starttls\n    recommended: false\n")
+STARTTLS_SECURITY = line_of("    security: starttls\n    recommended: true\n")
 
 
 def load_edited(tmp_path: Path, old: str, new: str, *, raw: bytes | None = None) -> str:
@@ -133,7 +133,7 @@ def test_an_empty_data_file_says_so(tmp_path: Path, raw: bytes) -> None:
 
 
 def test_an_entry_is_named_by_its_id_not_its_position(tmp_path: Path) -> None:
-    message = load_edited(tmp_path, "    security: starttls\n    recommended: false\n", "    security: tls\n    recommended: false\n")
+    message = load_edited(tmp_path, "    security: starttls\n    recommended: true\n", "    security: tls\n    recommended: true\n")
     assert message.startswith(f"data/ports.yml:{STARTTLS_SECURITY}: mail[smtp-starttls].security: 'tls' is not allowed")
 
 

@@ -90,7 +90,7 @@ def clipboard_tab(browser: Any, server: Served) -> Iterator[Any]:
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_servers_are_blocks_on_a_phone_and_a_table_on_a_computer(tabs: Any, server: Served, lang: str) -> None:
-    label = {"en": '"Server: "', "fr": '"Serveur\u00a0: "'}[lang]
+    label = {"en": '"Server: "', "fr": '"Serveur\u202f: "'}[lang]  # French: a narrow no-break space
     for viewport, display in ((PHONE_360, "block"), (DESKTOP, "table-row")):
         page = tabs(viewport)
         page.goto(server.url(f"/{prefix(lang)}mail/setup/"), wait_until="load")

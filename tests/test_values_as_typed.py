@@ -121,7 +121,10 @@ def test_a_confirmed_detail_needs_a_value_in_every_language(tmp_path: Path) -> N
 
 def test_a_source_read_after_the_build_is_refused(tmp_path: Path) -> None:
     path = edited(tmp_path, "sources.yml", "checked: 2026-12-02", "checked: 2062-12-02")
-    assert "2062-12-02 is after the build" in refusal(path, latest=__import__("datetime").date(2026, 12, 2))
+    # built on the day of the newest reading: only the edited date is after the build
+    days = sorted(set(re.findall(r"checked: (\d{4}-\d\d-\d\d)", (ROOT / "data" / "sources.yml").read_text(encoding="utf-8"))))
+    latest = __import__("datetime").date.fromisoformat(days[-1])
+    assert "2062-12-02 is after the build" in refusal(path, latest=latest)
 
 
 def test_a_date_that_does_not_exist_is_refused(tmp_path: Path) -> None:

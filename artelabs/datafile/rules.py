@@ -14,7 +14,7 @@ from artelabs.datafile.reader import DataError, Document
 
 # The placeholders the code fills in data/strings.yml ("{version}", "{date}", ...).
 PLACEHOLDERS = frozenset({
-    "date", "version", "ios", "macos", "macos_old", "organization", "provider", "username",
+    "date", "version", "ios", "macos", "macos_old", "organization", "provider", "username", "updated", "checked",
     "in_host", "in_port", "in_protocol", "in_security", "out_host", "out_port", "out_protocol", "out_security",
     # announcements (artelabs/announcements.py): a time written as a Geneva reader writes it
     "weekday", "day", "month", "year", "hour", "minute", "time", "start", "end", "end_day", "zone", "label",
@@ -69,6 +69,25 @@ def legal_versions(document: Document, context: dict[str, Any]) -> None:
                                     "effect after the one before it")
 
 
+def ports(document: Document, context: dict[str, Any]) -> None:
+    """The mail servers in the order customers are told to use them: in each direction, exactly one is
+    recommended and it comes first (the tables, the diagram, the Apple profile and Thunderbird's file follow
+    this order, and tests/test_port_order.py holds the pages' prose to it)."""
+    servers = document.data["mail"]
+    for direction in dict.fromkeys(entry["direction"] for entry in servers):
+        entries = [(index, entry) for index, entry in enumerate(servers) if entry["direction"] == direction]
+        recommended = [(index, entry) for index, entry in entries if entry["recommended"]]
+        first_index, first = entries[0]
+        if len(recommended) != 1:
+            raise DataError(f"{document.where(('mail', first_index, 'recommended'))}: {len(recommended)} {direction} "
+                            "servers are recommended, expected exactly one (the first of its direction)")
+        index, entry = recommended[0]
+        if entry is not first:
+            raise DataError(f"{document.where(('mail', index, 'recommended'))}: true, but {first['id']} comes before it "
+                            f"among the {direction} servers, expected the recommended server first (the pages, the "
+                            "profile and Thunderbird's file list them in this order)")
+
+
 def strings(document: Document, context: dict[str, Any]) -> None:
     """Placeholders the code knows, the same in each language ("{version}" in English and French)."""
     for key, texts in document.data.items():
@@ -117,5 +136,6 @@ RULES: dict[str, Callable[[Document, dict[str, Any]], None]] = {
     "sources": sources,
     "legal-versions": legal_versions,
     "strings": strings,
+    "ports": ports,
     "anchor-aliases": anchor_aliases,
 }

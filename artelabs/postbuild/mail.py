@@ -11,7 +11,7 @@ tools/postbuild.py runs the profile step on any built site.
   from site_url and its UUIDs from the data (uuid5), so the same data gives the
   same bytes.
 - Thunderbird's `config-v1.1.xml` (clientConfig 1.1) for a customer's domains:
-  every server of the data, recommended first.
+  every server of the data, in its order (the recommended first: artelabs/datafile/rules.py).
 """
 
 from __future__ import annotations
@@ -136,7 +136,8 @@ def _uuid(namespace: uuid.UUID, name: str, content: dict[str, Any]) -> str:
 
 
 def autoconfig(data: dict[str, Any], strings: datafile.Strings, domains: list[str]) -> bytes:
-    """config-v1.1.xml for the given (ASCII) domains: every server of the data, recommended first."""
+    """config-v1.1.xml for the given (ASCII) domains: every server of the data, in the data's order (Thunderbird
+    offers the first of each direction; the recommended server comes first, artelabs/datafile/rules.py)."""
     root = ET.Element("clientConfig", version="1.1")
     provider = ET.SubElement(root, "emailProvider", id=domains[0])
     for domain in domains:
@@ -146,8 +147,7 @@ def autoconfig(data: dict[str, Any], strings: datafile.Strings, domains: list[st
     )
     ET.SubElement(provider, "displayShortName").text = ORGANIZATION
     for direction, element in (("incoming", "incomingServer"), ("outgoing", "outgoingServer")):
-        entries = [entry for entry in data["mail"] if entry["direction"] == direction]
-        for entry in sorted(entries, key=lambda entry: not entry["recommended"]):
+        for entry in [entry for entry in data["mail"] if entry["direction"] == direction]:
             server = ET.SubElement(provider, element, type=entry["protocol"].lower())
             ET.SubElement(server, "hostname").text = entry["host"]
             ET.SubElement(server, "port").text = str(entry["port"])
