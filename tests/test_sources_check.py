@@ -109,6 +109,70 @@ def test_the_data_check_still_requires_https_in_data_sources_yml(tmp_path: Path)
     datafile.check_sources(document, local=True)
 
 
+@pytest.mark.parametrize(
+    ("url", "why"),
+    [
+        ("https://infomaniak.com/en/support/faq/admin2/email-service?i=8", "a listing page"),
+        ("https://www.infomaniak.com/fr/support/faq/admin2/service-mail", "a listing page"),
+        ("https://www.infomaniak.com/en/support/faq/admin2/ksuite?page=4", "a listing page"),
+        ("https://www.infomaniak.com/en/support/faq/search?page=3&q=dns", "a search page"),
+        ("https://www.infomaniak.com/pt/suporte/faq/admin2/administration-console?page=6", "a listing page"),
+        ("https://www.infomaniak.com/en/support/faq/1203/restore?i=3", "a positional page (?i=)"),
+        ("https://help.example.org/search?q=imap", "a search page"),
+        ("https://help.example.org/articles?page=2", "a listing page (?page=)"),
+        # pages of their own, whatever their slug, language or fragment
+        ("https://www.infomaniak.com/en/support/faq/1203/ripristinare-un-account-email", None),
+        ("https://www.infomaniak.com/pt/suporte/faq/2339/show-infomaniak-account-activity", None),
+        ("https://eur-lex.europa.eu/legal-content/FR/TXT/HTML/?uri=CELEX:32016R0679#art_28", None),
+        ("https://www.rfc-editor.org/rfc/rfc2045#section-6.8", None),
+        ("https://example.org/infomaniak.com/en/support/faq/admin2/webmail", None),
+    ],
+)
+def test_a_listing_search_or_positional_address_is_recognised(url: str, why: str | None) -> None:
+    assert datafile.rules.listing(url) == why
+
+
+def _sources_with(tmp_path: Path, url: str) -> Path:
+    path = tmp_path / "sources.yml"
+    path.write_text(
+        "mail/limits:\n  - title: FAQ 2065\n    url: http://127.0.0.1:9/en/support/faq/2065/x\n    checked: 2026-12-06\n"
+        f"  - title: Listing\n    url: {{en: \"{url}\", fr: \"http://127.0.0.1:9/fr/support/faq/2065/y\"}}\n    checked: 2026-12-06\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_sources_check_refuses_a_listing_address_with_one_line_before_fetching_anything(tmp_path: Path, capsys) -> None:
+    # Port 9 of 127.0.0.1 (discard) answers nothing: were the address fetched, the line would say "could not
+    # be reached"; it is refused first.
+    listing = "http://127.0.0.1:9/en/support/faq/admin2/email-service?i=8"
+    path = _sources_with(tmp_path, listing)
+    with pytest.raises(SystemExit) as exit:
+        sc.main(["--sources", str(path), "--timeout", "2"])
+    out, err = capsys.readouterr()
+    assert exit.value.code == 2 and out == ""
+    assert err.splitlines() == [
+        f"sources-check: {path}:6: mail/limits[entry 2].url.en: {listing} is a positional page (?i=), whose content "
+        "changes, expected a numbered FAQ (https://www.infomaniak.com/en/support/faq/1203/…) or the vendor's own page"
+    ]
+
+
+def test_the_build_refuses_a_listing_address_in_data_sources_yml(tmp_path: Path) -> None:
+    """The build reads data/sources.yml with datafile.load (artelabs.core); the project's own file passes,
+    and the same file with one search page in it stops with the file, the line and the entry."""
+    datafile.load(ROOT / "data" / "sources.yml", name="data/sources.yml")
+    text = (ROOT / "data" / "sources.yml").read_text(encoding="utf-8")
+    numbered = "https://www.infomaniak.com/en/support/faq/2199/manage-spf-records"
+    assert text.count(numbered) == 1
+    path = tmp_path / "sources.yml"
+    path.write_text(text.replace(numbered, "https://www.infomaniak.com/en/support/faq/search?page=3&q=dns"), encoding="utf-8")
+    line = text[: text.index(numbered)].count("\n") + 1
+    with pytest.raises(datafile.DataError) as error:
+        datafile.load(path, name="data/sources.yml", schema=ROOT / "data" / "schemas" / "sources.schema.json")
+    assert str(error.value).startswith(f"data/sources.yml:{line}: mail/domain[entry ")
+    assert "https://www.infomaniak.com/en/support/faq/search?page=3&q=dns is a search page" in str(error.value)
+
+
 # --- the command on a local server ----------------------------------------------------------------
 
 

@@ -9,6 +9,7 @@ import re
 import string
 from datetime import date
 from typing import Any, Callable
+from urllib.parse import parse_qsl, urlsplit
 
 from artelabs.datafile.reader import DataError, Document
 
@@ -35,11 +36,35 @@ def company(document: Document, context: dict[str, Any]) -> None:
                             "expected a value in each language, or status: unconfirmed")
 
 
+def listing(url: str) -> str | None:
+    """Why an address is a listing, search or positional page (its content changes from one day to the next),
+    or None. Infomaniak's help: only a numbered FAQ (…/faq/1203/…); any site: ?i=, ?page=, ?q=."""
+    parts = urlsplit(url)
+    query = {key.lower() for key, _ in parse_qsl(parts.query, keep_blank_values=True)}
+    if re.search(r"(?:^|\.)infomaniak\.com$", parts.hostname or "") and re.search(r"/faq(?:/|$)", parts.path):
+        if re.search(r"/faq/search(?:/|$)", parts.path) or "q" in query:
+            return "a search page"
+        if not re.search(r"/faq/\d+(?:/|$)", parts.path):
+            return "a listing page"
+    for key, what in (("q", "a search page"), ("i", "a positional page (?i=)"), ("page", "a listing page (?page=)")):
+        if key in query:
+            return what
+    return None
+
+
 def sources(document: Document, context: dict[str, Any]) -> None:
-    """A source is read on a day that has come (not after the build), and its author updated it before we read it."""
+    """A source is read on a day that has come (not after the build), and its author updated it before we read
+    it; it is a page of its own, not a listing, search or positional page whose content changes."""
     limit: date = context["latest"]
     for page, entries in document.data.items():
         for index, entry in enumerate(entries):
+            urls = entry["url"] if isinstance(entry["url"], dict) else {None: entry["url"]}
+            for lang, url in urls.items():
+                why = listing(url)
+                if why:
+                    path = (page, index, "url") if lang is None else (page, index, "url", lang)
+                    raise DataError(f"{document.where(path)}: {url} is {why}, whose content changes, expected a "
+                                    "numbered FAQ (https://www.infomaniak.com/en/support/faq/1203/…) or the vendor's own page")
             checked = date.fromisoformat(entry["checked"])
             if checked > limit:
                 raise DataError(f"{document.where((page, index, 'checked'))}: {entry['checked']} is after the build "
