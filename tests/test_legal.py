@@ -171,77 +171,119 @@ def test_archived_versions_are_published(site: Path) -> None:
 
 
 # ---------------------------------------------------------------------------
-# The annexes of the data processing agreement (<!-- dpa:subprocessors -->, <!-- dpa:security -->, data/dpa.yml)
+# The annexes of the data processing agreement (<!-- dpa:subprocessors -->, <!-- dpa:security -->, data/dpa.yml),
+# one section per version of the agreement: a version's page shows its own
 # ---------------------------------------------------------------------------
 
 
+def dpa_data(root: Path = ROOT) -> dict:
+    return yaml.safe_load((root / "data" / "dpa.yml").read_text(encoding="utf-8"))
+
+
+def current_annexes(data: dict) -> dict:
+    """The current version's section: the newest (first) one, as data/legal-versions.yml lists the versions."""
+    return data["versions"][0]
+
+
 def dpa_copy(tmp_path: Path, change=None) -> Path:
-    """A folder with data/dpa.yml (changed by change(data)), its schema, the words and the partials."""
+    """A folder with data/dpa.yml (changed by change(data), data being its current section, or change(data, whole)
+    for one that takes two arguments), its schema, the words and the partials; no data/legal-versions.yml: the
+    current version is data/dpa.yml's newest."""
+    import inspect
     import shutil
 
     for name in ("data/schemas/dpa.schema.json", "data/schemas/strings.schema.json", "data/strings.yml", "overrides/partials"):
         target = tmp_path / name
         target.parent.mkdir(parents=True, exist_ok=True)
         (shutil.copytree if (ROOT / name).is_dir() else shutil.copy)(ROOT / name, target)
-    data = yaml.safe_load((ROOT / "data" / "dpa.yml").read_text(encoding="utf-8"))
+    whole = dpa_data()
     if change:
-        change(data)
-    (tmp_path / "data" / "dpa.yml").write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+        change(*((current_annexes(whole), whole) if len(inspect.signature(change).parameters) == 2 else (current_annexes(whole),)))
+    (tmp_path / "data" / "dpa.yml").write_text(yaml.safe_dump(whole, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return tmp_path
 
 
-def dpa_renderer(root: Path, lang: str):
+def dpa_renderer(root: Path, lang: str, page: str = "dpa/"):
     from jinja2 import Environment, FileSystemLoader, select_autoescape
 
     from artelabs import datafile, markers
 
     env = Environment(loader=FileSystemLoader([str(root / "overrides")]), autoescape=select_autoescape(default=True))
-    renderer = markers.Renderer({}, datafile.Strings(root / "data" / "strings.yml"), env, lang, "dpa/")
+    renderer = markers.Renderer({}, datafile.Strings(root / "data" / "strings.yml"), env, lang, page)
     renderer.root = root
     return renderer
 
 
 def test_the_annexes_show_each_entry_in_both_languages() -> None:
-    data = yaml.safe_load((ROOT / "data" / "dpa.yml").read_text(encoding="utf-8"))
+    data = current_annexes(dpa_data())
     for lang in LANGUAGES:
         renderer = dpa_renderer(ROOT, lang)
         table = BeautifulSoup(renderer.render("dpa:subprocessors", alone=True), "html.parser")
         for entry in data["subprocessors"]:
             row = table.find(id=f"subprocessor-{entry['id']}")
-            assert row is not None and entry["name"]["value"] in row.get_text()
+            name = entry["name"]["value"]
+            assert row is not None and (name if isinstance(name, str) else renderer.t("legal.unknown")) in row.get_text()
             assert entry["when"][lang] in row.get_text()
         table = BeautifulSoup(renderer.render("dpa:security", alone=True), "html.parser")
         for entry in data["security"]:
             row = table.find(id=f"measure-{entry['id']}")
             assert row is not None and entry["text"][lang] in row.get_text(), f"{lang}: {entry['id']}"
-            assert row.find("a")["href"], f"{lang}: {entry['id']} links to where it is stated"
+            if entry.get("source"):
+                assert row.find("a")["href"], f"{lang}: {entry['id']} links to where it is stated"
+
+
+def test_each_version_of_the_agreement_shows_its_own_annexes(tmp_path: Path) -> None:
+    """/dpa/versions/1.0/ keeps the annexes it was published with when a later version changes them; /dpa/ and the
+    newest version's page show the newest."""
+    def add_a_version(current, whole):
+        later = yaml.safe_load(yaml.safe_dump(current))
+        later["version"] = "9.9"
+        later["security"][0]["text"] = {"en": "A measure of version 9.9 only.", "fr": "Une mesure de la version 9.9 seulement."}
+        whole["versions"].insert(0, later)
+
+    root = dpa_copy(tmp_path, add_a_version)
+    older = dpa_data(root)["versions"][1]
+    first = older["security"][0]
+    for lang in LANGUAGES:
+        for page, expected in (("dpa/", "9.9"), ("dpa/versions/9.9/", "9.9"), (f"dpa/versions/{older['version']}/", older["version"])):
+            text = BeautifulSoup(dpa_renderer(root, lang, page).render("dpa:security", alone=True), "html.parser").get_text()
+            assert ("9.9 " in text) == (expected == "9.9"), f"{lang} {page}: {text[:200]}"
+            assert (first["text"][lang] in text) == (expected != "9.9"), f"{lang} {page}"
+
+
+def test_a_version_of_the_agreement_without_annexes_stops_the_build_in_one_line(tmp_path: Path) -> None:
+    from artelabs import markers
+
+    renderer = dpa_renderer(dpa_copy(tmp_path), "fr", "dpa/versions/7.3/")
+    with pytest.raises(markers.MarkerError, match=r"^data/dpa\.yml: no annexes for version 7\.3 .*expected a section 'version: \"7\.3\"'") as raised:
+        renderer.render("dpa:subprocessors", alone=True)
+    assert "\n" not in str(raised.value)
 
 
 def test_an_unconfirmed_detail_shows_to_be_confirmed(tmp_path: Path) -> None:
     def change(data):
         data["subprocessors"][0]["country"] = {"value": {"en": "Switzerland", "fr": "Suisse"}, "status": "confirmed"}
         data["subprocessors"][0]["legal_name"] = {"value": None, "status": "unconfirmed"}
+        data["subprocessors"][0]["address"] = {"value": None, "status": "unconfirmed"}
         data["security"][0]["status"] = "confirmed"
         data["security"][1]["status"] = "unconfirmed"
 
     root = dpa_copy(tmp_path, change)
+    data = current_annexes(dpa_data(root))
+    first, second = (entry["id"] for entry in data["security"][:2])
     for lang, tbc in (("en", "to be confirmed"), ("fr", "à confirmer")):
         renderer = dpa_renderer(root, lang)
         table = BeautifulSoup(renderer.render("dpa:subprocessors", alone=True), "html.parser")
-        row = table.find(id="subprocessor-infomaniak")
-        assert tbc not in row.find("th").get_text(), "the name is confirmed"
+        row = table.find(id=f"subprocessor-{data['subprocessors'][0]['id']}")
         identity = " ".join(row.find("td").get_text(" ").split())
         assert ("Switzerland" if lang == "en" else "Suisse") in identity
         assert identity.count(tbc) == 2, identity  # legal name and address; not the confirmed country
         measures = BeautifulSoup(renderer.render("dpa:security", alone=True), "html.parser")
-        first, second = (measures.find(id=f"measure-{entry}") for entry in ("tls", "two-step"))
-        assert tbc not in first.get_text() and tbc in second.get_text()
+        assert tbc not in measures.find(id=f"measure-{first}").get_text() and tbc in measures.find(id=f"measure-{second}").get_text()
 
 
-def test_publishing_refuses_unconfirmed_annex_entries(tmp_path: Path) -> None:
+def test_publishing_refuses_unconfirmed_annex_entries_of_the_current_version_only(tmp_path: Path) -> None:
     from artelabs.markers import dpa
-
-    assert "infomaniak.legal_name" in dpa.unconfirmed(ROOT)
 
     def confirm_all(data):
         for entry in data["subprocessors"]:
@@ -250,7 +292,18 @@ def test_publishing_refuses_unconfirmed_annex_entries(tmp_path: Path) -> None:
         for entry in data["security"]:
             entry["status"] = "confirmed"
 
+    def confirm_all_but_an_older_version(data, whole):
+        older = yaml.safe_load(yaml.safe_dump(data))
+        older["version"] = "0.1"
+        older["security"][0]["status"] = "unconfirmed"
+        confirm_all(data)
+        whole["versions"].append(older)
+
     assert dpa.unconfirmed(dpa_copy(tmp_path / "ok", confirm_all)) == []
+    assert dpa.unconfirmed(dpa_copy(tmp_path / "older", confirm_all_but_an_older_version)) == [], "a frozen version stays as published"
+    first = current_annexes(dpa_data())["subprocessors"][0]
+    unknown = [key for key in dpa.DETAILS if first[key]["status"] != "confirmed"]
+    assert unknown and f"{first['id']}.{unknown[0]}" in dpa.unconfirmed(ROOT)
     assert dpa.unconfirmed(tmp_path / "none") == [], "no data/dpa.yml: nothing to confirm"
 
 
@@ -277,11 +330,11 @@ def test_a_mistake_in_the_annexes_names_the_file_and_line(tmp_path: Path) -> Non
 
 
 def test_every_security_measure_names_a_source_that_exists() -> None:
-    data = yaml.safe_load((ROOT / "data" / "dpa.yml").read_text(encoding="utf-8"))
-    for entry in data["security"]:
-        page = entry["source"].partition("#")[0]
-        if entry["source"].startswith("https://") or (page == "dpa.md" and not (ROOT / "docs" / "dpa.md").exists()):
-            continue  # the agreement itself comes with the writer's branch (/work/wt-legal)
-        for lang in LANGUAGES:
-            name = page if lang == "en" else page.replace(".md", f".{lang}.md")
-            assert (ROOT / "docs" / name).is_file(), f"data/dpa.yml: {entry['id']}: no docs/{name}"
+    for section in dpa_data()["versions"]:
+        for entry in section["security"]:
+            page = (entry.get("source") or "").partition("#")[0]
+            if not page or page.startswith("https://"):
+                continue
+            for lang in LANGUAGES:
+                name = page if lang == "en" else page.replace(".md", f".{lang}.md")
+                assert (ROOT / "docs" / name).is_file(), f"data/dpa.yml: {section['version']}: {entry['id']}: no docs/{name}"

@@ -5,14 +5,21 @@ processing agreement (docs/dpa.md), from data/dpa.yml.
                                 does and when, where the data is kept, its own processor terms)
     <!-- dpa:security -->       Annex 2: one row per security measure, with where it is stated and when read
 
+The annexes are versioned with the agreement: data/dpa.yml has one section per version (`versions`, newest
+first), and a marker shows the section of the version its page is: /dpa/versions/1.0/ (frozen or current) shows
+1.0's, /dpa/ the current version's (the newest of data/legal-versions.yml). A frozen version's section never
+changes (its sha256, `digest`, is in data/published-versions.txt; tests/test_versions.py).
+
 data/dpa.yml is read and checked against data/schemas/dpa.schema.json through `datafile.load` (its public API
 only). A detail or a measure the company has not confirmed shows "to be confirmed" (strings legal.unconfirmed),
-an unknown value "not yet available", and publishing refuses them (artelabs/publishing.py, `unconfirmed`).
-Partials: dpa-subprocessors.html, dpa-security.html.
+an unknown value "not yet available", and publishing refuses them in the current version's annexes
+(artelabs/publishing.py, `unconfirmed`). Partials: dpa-subprocessors.html, dpa-security.html.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import posixpath
 import re
 from pathlib import Path
@@ -26,6 +33,7 @@ EXPECTED = "'dpa:subprocessors', 'dpa:security'"
 PARTS = ("subprocessors", "security")
 FILE, SCHEMA = "data/dpa.yml", "data/schemas/dpa.schema.json"
 DETAILS = ("name", "legal_name", "address", "country", "service", "data_location", "terms")
+VERSION_PAGE = re.compile(r"^dpa/versions/(?P<version>\d+\.\d+)/$")
 
 
 def load(root: Path) -> dict[str, Any]:
@@ -33,12 +41,50 @@ def load(root: Path) -> dict[str, Any]:
     return datafile.load(root / FILE, name=FILE, schema=root / SCHEMA)
 
 
+def current_version(root: Path, data: dict[str, Any]) -> str:
+    """The agreement's current version: the newest of data/legal-versions.yml (dpa), else data/dpa.yml's newest."""
+    import yaml
+
+    versions = root / "data" / "legal-versions.yml"
+    entries = (yaml.safe_load(versions.read_text(encoding="utf-8")) or {}).get("dpa") if versions.is_file() else None
+    return str(entries[0]["version"]) if entries else data["versions"][0]["version"]
+
+
+def annexes(data: dict[str, Any], version: str) -> dict[str, Any]:
+    """The annexes of one version of the agreement; DataError (one line) when data/dpa.yml has none for it."""
+    for section in data["versions"]:
+        if section["version"] == version:
+            return section
+    known = ", ".join(section["version"] for section in data["versions"])
+    raise datafile.DataError(
+        f"{FILE}: no annexes for version {version} of the data processing agreement (it has {known}), "
+        f"expected a section 'version: \"{version}\"' in versions (start it with a copy of the previous one)"
+    )
+
+
+def digest(section: dict[str, Any]) -> str:
+    """The sha256 of one version's annexes as read (first 16 hex digits, as data/published-versions.txt writes
+    them): the same data gives the same digest whatever the comments, quotes or order of keys in the file."""
+    text = json.dumps(section, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def page_version(renderer: Renderer, data: dict[str, Any]) -> str:
+    """The version whose annexes a page shows: its own on /dpa/versions/V/, the current one elsewhere."""
+    found = VERSION_PAGE.match(renderer.page or "")
+    if found:
+        return found["version"]
+    entries = renderer.more.get("versions", {}).get("dpa")
+    return str(entries[0]["version"]) if entries else current_version(renderer.root, data)
+
+
 def render(renderer: Renderer, rest: str, body: str, alone: bool) -> str:
     if rest not in PARTS:
         raise MarkerError(f"unknown marker '<!-- {body} -->', expected {EXPECTED}")
     renderer.block(body, alone)
     try:
-        data = load(renderer.root)
+        whole = load(renderer.root)
+        data = annexes(whole, page_version(renderer, whole))
     except datafile.DataError as error:
         raise MarkerError(str(error)) from None
     if rest == "subprocessors":
@@ -49,10 +95,12 @@ def render(renderer: Renderer, rest: str, body: str, alone: bool) -> str:
 
 
 def unconfirmed(root: Path) -> list[str]:
-    """What the company has not confirmed yet ("infomaniak.legal_name", "security.tls"); none without data/dpa.yml."""
+    """What the company has not confirmed yet in the current version's annexes ("infomaniak.legal_name",
+    "security.tls"); none without data/dpa.yml. A frozen version's annexes stay as they were published."""
     if not (root / FILE).is_file():
         return []
-    data = load(root)
+    whole = load(root)
+    data = annexes(whole, current_version(root, whole))
     out = [
         f"{entry['id']}.{key}" for entry in data["subprocessors"] for key in DETAILS if entry[key]["status"] != "confirmed"
     ]
