@@ -23,11 +23,11 @@ VERSIONS = ROOT / "data" / "legal-versions.yml"
 LAWS = {
     "en": {
         "GDPR": "GDPR", "nFADP": "nFADP", "FADP": "nFADP", "DPO": "DPO", "CO": "CO", "CPC": "CPC",
-        "UCA": "UCA", "PILA": "PILA", "LC": "LC",
+        "UCA": "UCA", "PILA": "PILA", "LC": "LC", "Rome I": "Rome I",
     },
     "fr": {
         "RGPD": "RGPD", "LPD": "LPD", "nLPD": "LPD", "OPDo": "OPDo", "CO": "CO", "CPC": "CPC",
-        "LCD": "LCD", "LDIP": "LDIP", "CL": "CL",
+        "LCD": "LCD", "LDIP": "LDIP", "CL": "CL", "Rome I": "Rome I",
     },
 }
 # "Art. 6(1)(b) GDPR", "Arts. 13–14 GDPR", "Art. 32 CPC", "Arts. 17, 18 and 21 GDPR"
@@ -103,6 +103,8 @@ def test_citation_forms() -> None:
     assert [c[:2] for c in citations("(art. 15 à 17 CL) ; (art. 114 LDIP) ; (art. 8 LCD)", "fr")] == [
         ("CL", "15"), ("CL", "17"), ("LDIP", "114"), ("LCD", "8"),
     ]
+    assert [c[:2] for c in citations("(Art. 149(2)(b) PILA; Art. 6 Rome I)", "en")] == [("PILA", "149"), ("Rome I", "6")]
+    assert [c[:2] for c in citations("(art. 149 al. 2 let. b LDIP ; art. 6 Rome I)", "fr")] == [("LDIP", "149"), ("Rome I", "6")]
     assert citations("Article 5 of the old FAQ; the CO of 1911", "en") == []
 
 
@@ -110,8 +112,15 @@ def test_every_register_entry_is_complete() -> None:
     seen = set()
     for entry in register():
         where = f"data/legal-refs.yml: {entry.get('id')}"
-        for key in ("id", "law", "article", "title", "url"):
+        for key in ("id", "law", "article", "title", "url", "source", "read"):
             assert entry.get(key), f"{where}: no {key}"
+        assert set(entry) <= {"id", "law", "article", "title", "url", "source", "read", "unverified"}, f"{where}: {sorted(entry)}"
+        langs = entry.get("unverified", [])
+        assert isinstance(langs, list) and set(langs) <= set(LANGUAGES) and len(set(langs)) == len(langs), f"{where}: unverified: {langs}"
+        # The flag and the source say the same thing: a title said unverified in the source is flagged, and the
+        # reverse, so that the list staff read on Fedlex (publishing's warning) misses none.
+        said = "unverified" in entry["source"]
+        assert said == bool(langs), f"{where}: the source {'says' if said else 'does not say'} a title is unverified, unverified: {langs}"
         for key in ("law", "title", "url"):
             assert set(entry[key]) == {"en", "fr"} and all(entry[key].values()), f"{where}: {key} needs en and fr"
         assert all(url.startswith("https://") for url in entry["url"].values()), f"{where}: url"
@@ -132,6 +141,83 @@ def test_versions_have_changes_in_both_languages() -> None:
                     suffix = "" if lang == "en" else f".{lang}"
                     archived = ROOT / "docs" / page / "versions" / f"{entry['version']}{suffix}.md"
                     assert archived.is_file(), f"{where}: {archived.relative_to(ROOT)} is missing"
+
+
+def test_the_titles_to_read_on_fedlex_are_listed_in_one_place() -> None:
+    """Publishing's warning is the one list of the register's titles not yet read in the law's own text: every
+    entry flagged, in the languages flagged, and no other; the French titles read on 2026-12-06 in a copy of
+    Fedlex (UCA Art. 8, the Lugano Convention's consumer section) are no longer in it."""
+    from artelabs import publishing
+
+    (line,) = publishing.warnings(ROOT)
+    assert line.startswith("data/legal-refs.yml: ") and "Fedlex" in line and "before publishing" in line
+    listed = publishing.unverified_titles(ROOT)
+    flagged = [entry for entry in register() if entry.get("unverified")]
+    assert [item.split(" ", 1)[0] for item in listed] == [entry["id"] for entry in flagged]
+    for entry, item in zip(flagged, listed):
+        for lang in LANGUAGES:
+            assert (f'"{entry["title"][lang]}"' in item) == (lang in entry["unverified"]), item
+    by_id = {entry["id"]: entry for entry in register()}
+    assert by_id["uca-8"]["unverified"] == ["en"] and by_id["uca-8"]["title"]["fr"] == "Utilisation de conditions commerciales abusives"
+    for lc in ("lc-15", "lc-16", "lc-17"):
+        assert by_id[lc]["unverified"] == ["en"], lc
+        assert by_id[lc]["title"]["fr"].startswith("Compétence en matière de contrats conclus par les consommateurs")
+        assert "benjamin-arfa/swiss-law" in by_id[lc]["source"] and "f337b54e78353315932405805ad7dc0adfff9729" in by_id[lc]["source"]
+    assert "ch/fr/241.md" in by_id["uca-8"]["source"] and "f337b54e78353315932405805ad7dc0adfff9729" in by_id["uca-8"]["source"]
+    assert "Utilisation de conditions commerciales abusives" not in line
+
+
+def confirmed_data(tmp_path: Path, keep_unverified: bool) -> Path:
+    """tools/publish_check.py and data/ with every company detail, version date and current annex confirmed (the
+    register as it is, or without its `unverified` flags)."""
+    import shutil
+
+    (tmp_path / "tools").mkdir(parents=True)
+    shutil.copy(ROOT / "tools" / "publish_check.py", tmp_path / "tools")
+    shutil.copytree(ROOT / "data", tmp_path / "data")
+    company = yaml.safe_load((tmp_path / "data" / "company.yml").read_text(encoding="utf-8"))
+    for entry in company.values():
+        value = entry["value"]
+        entry["value"] = {lang: value.get(lang) or "known" for lang in value} if isinstance(value, dict) else value or "known"
+        entry["status"] = "confirmed"
+    (tmp_path / "data" / "company.yml").write_text(yaml.safe_dump(company, allow_unicode=True), encoding="utf-8")
+    versions = (tmp_path / "data" / "legal-versions.yml").read_text(encoding="utf-8")
+    (tmp_path / "data" / "legal-versions.yml").write_text(versions.replace("status: unconfirmed", "status: confirmed"), encoding="utf-8")
+    from artelabs.markers import dpa
+
+    whole = yaml.safe_load((tmp_path / dpa.FILE).read_text(encoding="utf-8"))
+    current = dpa.current_version(tmp_path, whole)
+    for section in whole["versions"]:
+        if section["version"] == current:
+            for entry in section["subprocessors"]:
+                for key in dpa.DETAILS:
+                    entry[key] = {"value": entry[key]["value"] or "known", "status": "confirmed"}
+            for entry in section["security"]:
+                entry["status"] = "confirmed"
+    (tmp_path / dpa.FILE).write_text(yaml.safe_dump(whole, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    if not keep_unverified:
+        refs = (tmp_path / "data" / "legal-refs.yml").read_text(encoding="utf-8")
+        (tmp_path / "data" / "legal-refs.yml").write_text(re.sub(r"(?m)^  unverified: .*\n", "", refs), encoding="utf-8")
+    return tmp_path
+
+
+def test_publishing_warns_but_does_not_refuse_while_a_title_is_unverified(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    for keep in (True, False):
+        root = confirmed_data(tmp_path / str(keep), keep)
+        result = subprocess.run(
+            [sys.executable, str(root / "tools" / "publish_check.py"), "--date", "2026-12-06"],
+            capture_output=True, text=True, timeout=60,
+        )
+        assert result.returncode == 0, result.stderr
+        assert not [line for line in result.stderr.splitlines() if line.startswith("publish: refused")], result.stderr
+        warned = [line for line in result.stderr.splitlines() if line.startswith("publish: warning: ")]
+        if keep:
+            assert len(warned) == 1 and "to read on Fedlex" in warned[0] and "dpo-18 (en, fr)" in warned[0], result.stderr
+        else:
+            assert warned == [], "nothing left to read on Fedlex: no warning"
 
 
 # ---------------------------------------------------------------------------
