@@ -190,8 +190,9 @@ def confirmed_data(tmp_path: Path, keep_unverified: bool) -> Path:
     for section in whole["versions"]:
         if section["version"] == current:
             for entry in section["subprocessors"]:
-                for key in dpa.DETAILS:
-                    entry[key] = {"value": entry[key]["value"] or "known", "status": "confirmed"}
+                for key in (*dpa.DETAILS, "subprocessors"):
+                    if key in entry:
+                        entry[key] = {"value": entry[key]["value"] or "known", "status": "confirmed"}
             for entry in section["security"]:
                 entry["status"] = "confirmed"
     (tmp_path / dpa.FILE).write_text(yaml.safe_dump(whole, allow_unicode=True, sort_keys=False), encoding="utf-8")
@@ -373,8 +374,9 @@ def test_publishing_refuses_unconfirmed_annex_entries_of_the_current_version_onl
 
     def confirm_all(data):
         for entry in data["subprocessors"]:
-            for key in dpa.DETAILS:
-                entry[key] = {"value": entry[key]["value"] or "known", "status": "confirmed"}
+            for key in (*dpa.DETAILS, "subprocessors"):
+                if key in entry:
+                    entry[key] = {"value": entry[key]["value"] or "known", "status": "confirmed"}
         for entry in data["security"]:
             entry["status"] = "confirmed"
 
@@ -424,3 +426,74 @@ def test_every_security_measure_names_a_source_that_exists() -> None:
             for lang in LANGUAGES:
                 name = page if lang == "en" else page.replace(".md", f".{lang}.md")
                 assert (ROOT / "docs" / name).is_file(), f"data/dpa.yml: {section['version']}: {entry['id']}: no docs/{name}"
+
+
+def test_annex_1_lists_our_own_tools_and_where_the_provider_lists_its_own() -> None:
+    """From version 1.1: our own tools that receive customers' data are sub-processors too (shown by their kind
+    while their name is unknown), and the provider's row says where it lists its own sub-processors, or that
+    this is not known yet; the French says "sous-traitants ultérieurs"."""
+    data = current_annexes(dpa_data())
+    assert data.get("layout") == 2
+    ours = [entry for entry in data["subprocessors"] if "kind" in entry]
+    assert ours, "no tool of our own in Annex 1"
+    for lang, caption in (("en", "Sub-processors"), ("fr", "Sous-traitants ultérieurs")):
+        renderer = dpa_renderer(ROOT, lang)
+        table = BeautifulSoup(renderer.render("dpa:subprocessors", alone=True), "html.parser")
+        assert table.find("table")["aria-label"] == caption
+        for entry in ours:
+            row = table.find(id=f"subprocessor-{entry['id']}")
+            shown = entry["name"]["value"] or entry["kind"][lang]
+            assert shown in row.find("th").get_text(), f"{lang}: {entry['id']}"
+        for entry in data["subprocessors"]:
+            own = entry.get("subprocessors")
+            if own is None:
+                continue
+            cell = table.find(id=f"subprocessor-{entry['id']}").find_all("td")[-1]
+            assert renderer.t("dpa2.own-list") in cell.get_text()
+            if own["value"] is None:
+                assert cell.find("a") is None and renderer.t("legal.unknown") in cell.get_text(), "no address is invented"
+
+
+def test_annex_2_says_who_takes_each_measure_and_its_goal() -> None:
+    """From version 1.1: each measure with who takes it and the goal of Art. 3 DPO it serves; a provider's measure
+    as the provider states it, with where and when that was read, or marked as still to be confirmed."""
+    data = current_annexes(dpa_data())
+    names = {entry["id"] for entry in data["subprocessors"]}
+    for lang in LANGUAGES:
+        renderer = dpa_renderer(ROOT, lang)
+        table = BeautifulSoup(renderer.render("dpa:security", alone=True), "html.parser")
+        for entry in data["security"]:
+            cells = table.find(id=f"measure-{entry['id']}").find_all("td")
+            assert entry["by"] == "artelabs" or entry["by"] in names
+            assert cells[2].get_text() == renderer.t(f"dpa2.goal.{entry['goal']}")
+            if entry["by"] != "artelabs":
+                assert entry.get("source") or entry["status"] == "unconfirmed", f"{entry['id']}: the provider's measure has no source"
+                if entry.get("source"):
+                    assert cells[3].find("a")["href"] == entry["source"] and renderer.date(entry["checked"]) in cells[3].get_text()
+            else:
+                assert entry.get("source") or renderer.t("dpa2.own") in cells[3].get_text()
+
+
+def test_a_measure_by_an_unknown_sub_processor_is_refused_in_one_line(tmp_path: Path) -> None:
+    from artelabs import markers
+
+    def wrong(data):
+        data["security"][0]["by"] = "infomanik"
+
+    renderer = dpa_renderer(dpa_copy(tmp_path, wrong), "en")
+    with pytest.raises(markers.MarkerError, match=r"^data/dpa\.yml: version [0-9.]+: security\[.*\]\.by: 'infomanik', expected artelabs or a sub-processor"):
+        renderer.render("dpa:security", alone=True)
+
+
+def test_a_published_version_keeps_the_layout_of_its_annexes() -> None:
+    """/dpa/versions/1.0/ shows its annexes with the columns and words it was published with, whatever later
+    versions changed (layout 1: "Sous-traitants", one column for where a measure is stated)."""
+    for section in dpa_data()["versions"]:
+        if section.get("layout", 1) != 1:
+            continue
+        renderer = dpa_renderer(ROOT, "fr", f"dpa/versions/{section['version']}/")
+        annex1 = BeautifulSoup(renderer.render("dpa:subprocessors", alone=True), "html.parser")
+        assert annex1.find("table")["aria-label"] == "Sous-traitants"
+        assert [th.get_text() for th in annex1.select("thead th")][-1] == "Ses propres clauses de sous-traitance"
+        annex2 = BeautifulSoup(renderer.render("dpa:security", alone=True), "html.parser")
+        assert [th.get_text() for th in annex2.select("thead th")] == ["Mesure", "Où elle est indiquée"]

@@ -33,6 +33,8 @@ EXPECTED = "'dpa:subprocessors', 'dpa:security'"
 PARTS = ("subprocessors", "security")
 FILE, SCHEMA = "data/dpa.yml", "data/schemas/dpa.schema.json"
 DETAILS = ("name", "legal_name", "address", "country", "service", "data_location", "terms")
+# The partials of each layout (data/dpa.yml `layout`): 1 for version 1.0, as published; 2 from version 1.1.
+PARTIALS = {1: ("dpa-subprocessors.html", "dpa-security.html"), 2: ("dpa-subprocessors-2.html", "dpa-security-2.html")}
 VERSION_PAGE = re.compile(r"^dpa/versions/(?P<version>\d+\.\d+)/$")
 
 
@@ -87,11 +89,16 @@ def render(renderer: Renderer, rest: str, body: str, alone: bool) -> str:
         data = annexes(whole, page_version(renderer, whole))
     except datafile.DataError as error:
         raise MarkerError(str(error)) from None
+    layout = data.get("layout", 1)  # a published version keeps the layout it was published with
+    words = "dpa" if layout == 1 else "dpa2"
     if rest == "subprocessors":
         rows = [_subprocessor(renderer, entry) for entry in data["subprocessors"]]
-        return renderer.template("dpa-subprocessors.html", rows=rows, caption=renderer.t("dpa.subprocessors"), one_line=False) + "\n"
-    rows = [_measure(renderer, entry) for entry in data["security"]]
-    return renderer.template("dpa-security.html", rows=rows, caption=renderer.t("dpa.security"), one_line=False) + "\n"
+        return renderer.template(
+            PARTIALS[layout][0], rows=rows, caption=renderer.t(f"{words}.subprocessors"), one_line=False
+        ) + "\n"
+    names = {entry["id"]: entry["name"]["value"] for entry in data["subprocessors"]}
+    rows = [_measure(renderer, entry, names, data["version"]) for entry in data["security"]]
+    return renderer.template(PARTIALS[layout][1], rows=rows, caption=renderer.t(f"{words}.security"), one_line=False) + "\n"
 
 
 def unconfirmed(root: Path) -> list[str]:
@@ -102,7 +109,8 @@ def unconfirmed(root: Path) -> list[str]:
     whole = load(root)
     data = annexes(whole, current_version(root, whole))
     out = [
-        f"{entry['id']}.{key}" for entry in data["subprocessors"] for key in DETAILS if entry[key]["status"] != "confirmed"
+        f"{entry['id']}.{key}" for entry in data["subprocessors"] for key in (*DETAILS, "subprocessors")
+        if key in entry and entry[key]["status"] != "confirmed"
     ]
     return out + [f"security.{entry['id']}" for entry in data["security"] if entry["status"] != "confirmed"]
 
@@ -118,11 +126,35 @@ def _detail(renderer: Renderer, field: dict[str, Any]) -> dict[str, Any]:
 
 
 def _subprocessor(renderer: Renderer, entry: dict[str, Any]) -> dict[str, Any]:
-    return {"id": entry["id"], "when": renderer.loc(entry["when"]), **{key: _detail(renderer, entry[key]) for key in DETAILS}}
+    row = {"id": entry["id"], "when": renderer.loc(entry["when"]), **{key: _detail(renderer, entry[key]) for key in DETAILS}}
+    row["kind"] = renderer.loc(entry["kind"]) if "kind" in entry else None
+    row["subprocessors"] = _detail(renderer, entry["subprocessors"]) if "subprocessors" in entry else None
+    return row
 
 
-def _measure(renderer: Renderer, entry: dict[str, Any]) -> dict[str, Any]:
-    source = entry["source"]
+def _measure(renderer: Renderer, entry: dict[str, Any], names: dict[str, Any] | None = None, version: str = "") -> dict[str, Any]:
+    row: dict[str, Any] = {
+        "id": entry["id"],
+        "text": renderer.loc(entry["text"]),
+        "confirmed": entry["status"] == "confirmed",
+        "goal": entry.get("goal"),
+        "by": None,
+        "link": None,
+        "source": None,
+        "checked": None,
+    }
+    if "by" in entry:
+        names = names or {}
+        if entry["by"] != "artelabs" and entry["by"] not in names:
+            known = ", ".join(["artelabs", *names])
+            raise MarkerError(
+                f"{FILE}: version {version}: security[{entry['id']}].by: '{entry['by']}', expected artelabs or a "
+                f"sub-processor of the same version: {known}"
+            )
+        row["by"] = renderer.t("dpa2.by-artelabs") if entry["by"] == "artelabs" else renderer.loc(names[entry["by"]]) or entry["by"]
+    source = entry.get("source")
+    if not source:
+        return row
     if source.startswith("https://"):
         link, title = source, re.sub(r"^https://(www\.)?", "", source).split("/")[0]
     else:
@@ -132,14 +164,7 @@ def _measure(renderer: Renderer, entry: dict[str, Any]) -> dict[str, Any]:
         link = posixpath.relpath(target or ".", renderer.page.strip("/") or ".") + "/"
         link = (link if link != "./" else "") + (f"#{anchor}" if anchor else "") or "./"
         title = _page_title(renderer, page) or source
-    return {
-        "id": entry["id"],
-        "text": renderer.loc(entry["text"]),
-        "confirmed": entry["status"] == "confirmed",
-        "link": link,
-        "source": title,
-        "checked": renderer.date(entry["checked"]),
-    }
+    return {**row, "link": link, "source": title, "checked": renderer.date(entry["checked"])}
 
 
 def _page_title(renderer: Renderer, page: str) -> str | None:
