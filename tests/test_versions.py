@@ -4,7 +4,9 @@ data/published-versions.txt lists each version ever published. A line is never r
 registry): its pages in both languages and its PDF/A must be built, and a frozen version's sources must not
 change (the sha256 of each is in the line). A version still drafted includes the current text (`current`).
 A frozen version also names the commit that froze it: its archive holds, word for word, the text its page had
-in that commit (docs/DOC.md at COMMIT), with the archived note and its links two folders deeper.
+in that commit (docs/DOC.md at COMMIT), with the archived note and its links two folders deeper. A frozen version of
+the data processing agreement also keeps its annexes (its section of data/dpa.yml): their sha256 is in its line
+(`annexes:SHA`), and they are the section that data/dpa.yml had for it in that commit.
 
 Every version's page ends with what changed from the version before, word by word (#compare,
 artelabs/markers/diff.py), and so does its PDF; the history list links to each comparison.
@@ -24,12 +26,14 @@ import yaml
 from pypdf import PdfReader
 
 from artelabs import datafile
+from artelabs.markers import dpa
 from artelabs.markers.diff import ANCHOR
 from conftest import LANGUAGES, ROOT, page_path, pdf_pages, soup
 
 REGISTRY = ROOT / "data" / "published-versions.txt"
 LINES = [line.split() for line in REGISTRY.read_text(encoding="utf-8").splitlines() if line and not line.startswith("#")]
-FROZEN = [line for line in LINES if line[2] != "current"]  # DOC VERSION SHA256-EN SHA256-FR COMMIT
+FROZEN = [line for line in LINES if line[2] != "current"]  # DOC VERSION SHA256-EN SHA256-FR COMMIT [annexes:SHA256]
+ANNEXES = "annexes:"  # the sha256 of a frozen agreement's annexes (data/dpa.yml, artelabs/markers/dpa.py `digest`)
 
 DOCUMENTS = yaml.safe_load((ROOT / "data" / "legal-versions.yml").read_text(encoding="utf-8"))  # newest version first
 STRINGS = datafile.Strings(ROOT / "data" / "strings.yml")
@@ -54,7 +58,7 @@ def test_a_published_version_stays_at_its_address_with_its_pdf(site: Path, line:
 
 @pytest.mark.parametrize("line", FROZEN, ids=lambda line: f"{line[0]}-{line[1]}")
 def test_a_frozen_version_keeps_its_text(line: list[str]) -> None:
-    doc, version, *hashes = line
+    doc, version, *hashes = (word for word in line if not word.startswith(ANNEXES))
     assert len(hashes) == len(LANGUAGES) + 1, f"{doc} {version}: expected a sha256 per language and the commit that froze it"
     for lang, expected in zip(LANGUAGES, hashes):
         digest = hashlib.sha256(source(doc, version, lang).read_bytes()).hexdigest()[:16]
@@ -79,8 +83,8 @@ FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.S)
 # A relative link to a page, two folders deeper in the archive: ](../../mail/setup.md#backups). Only targets
 # that are pages: "[Art. 6][nlpd-6](1)" is text, and an archive that reads "(../../1)" has been damaged.
 ARCHIVE_LINK = re.compile(r"\]\(\.\./\.\./([A-Za-z0-9_./-]+\.md(?:#[\w-]+)?)\)")
-# The terms and the privacy page of one version link to each other's archive of the same time.
-VERSION_LINK = re.compile(r"\]\((terms|privacy)/versions/\d+\.\d+\.md")
+# The terms, the privacy page and the data processing agreement of one time link to each other's archives.
+VERSION_LINK = re.compile(r"\]\((terms|privacy|dpa)/versions/\d+\.\d+\.md")
 
 
 def git(*args: str) -> subprocess.CompletedProcess[str]:
@@ -107,7 +111,7 @@ def page_text(doc: str, lang: str, commit: str) -> str:
 
 @pytest.mark.parametrize("line", FROZEN, ids=lambda line: f"{line[0]}-{line[1]}")
 def test_an_archive_is_its_page_as_frozen(line: list[str]) -> None:
-    doc, version, commit = line[0], line[1], line[-1]
+    doc, version, commit = line[0], line[1], line[4]
     if git("rev-parse", "--verify", "HEAD").returncode != 0:
         pytest.skip("no git history in this checkout: the archives cannot be compared with their pages as frozen")
     assert re.fullmatch(r"[0-9a-f]{7,40}", commit), f"{doc} {version}: {commit!r} is not a commit"
@@ -118,6 +122,56 @@ def test_an_archive_is_its_page_as_frozen(line: list[str]) -> None:
         if archived != page:
             diff = "\n".join(difflib.unified_diff(page.splitlines(), archived.splitlines(), f"docs/{doc} at {commit}", "archive", lineterm="", n=0))
             pytest.fail(f"docs/{doc}/versions/{version} ({lang}) differs from its page as frozen in {commit}:\n{diff}")
+
+def frozen_annexes(line: list[str]) -> str | None:
+    return next((word.removeprefix(ANNEXES) for word in line[5:] if word.startswith(ANNEXES)), None)
+
+
+@pytest.mark.parametrize("line", FROZEN, ids=lambda line: f"{line[0]}-{line[1]}")
+def test_a_frozen_agreement_keeps_its_annexes(line: list[str]) -> None:
+    """A frozen version whose pages show annexes (<!-- dpa:... -->) keeps them: their sha256 is in its line, and they
+    are, value for value, the section data/dpa.yml had for that version in the commit that froze it."""
+    doc, version, commit = line[0], line[1], line[4]
+    shows = any("<!-- dpa:" in source(doc, version, lang).read_text(encoding="utf-8") for lang in LANGUAGES)
+    expected = frozen_annexes(line)
+    if not shows:
+        assert expected is None, f"{doc} {version}: {ANNEXES}{expected}, but its pages show no annexes"
+        return
+    now = dpa.annexes(dpa.load(ROOT), version)
+    assert expected is not None, f"{doc} {version}: add {ANNEXES}{dpa.digest(now)} to its line in data/published-versions.txt"
+    assert dpa.digest(now) == expected, (
+        f"data/dpa.yml: the annexes of {doc} {version} changed (sha256 {dpa.digest(now)}, published {expected}): a published "
+        "version's annexes are kept as they were; change the current version's section instead"
+    )
+    if git("rev-parse", "--verify", "HEAD").returncode != 0:
+        return  # no history in this checkout: the sha256 above is the check
+    shown = git("show", f"{commit}:{dpa.FILE}")
+    assert shown.returncode == 0, f"{dpa.FILE} at {commit}: {shown.stderr.strip()}"
+    then = yaml.safe_load(shown.stdout)
+    sections = then.get("versions", []) if isinstance(then, dict) else []
+    published = next((section for section in sections if str(section.get("version")) == version), None)
+    assert published is not None, f"{dpa.FILE} at {commit} has no annexes for {doc} {version}"
+    assert dpa.digest(published) == expected, f"data/dpa.yml: the annexes of {doc} {version} differ from those it was frozen with in {commit}"
+
+
+def test_a_change_to_a_frozen_annex_fails_the_archive_test(tmp_path: Path) -> None:
+    """The check above, on a copy of data/dpa.yml where one word of a frozen version's Annex 2 changed."""
+    import shutil
+
+    frozen = [line for line in FROZEN if frozen_annexes(line)]
+    assert frozen, "no frozen version with annexes in data/published-versions.txt"
+    doc, version = frozen[0][:2]
+    for name in (dpa.FILE, dpa.SCHEMA):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(ROOT / name, tmp_path / name)
+    text = (tmp_path / dpa.FILE).read_text(encoding="utf-8")
+    data = yaml.safe_load(text)
+    section = next(s for s in data["versions"] if s["version"] == version)
+    section["security"][0]["text"]["en"] += " Changed."
+    (tmp_path / dpa.FILE).write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    assert dpa.digest(dpa.annexes(dpa.load(ROOT), version)) == frozen_annexes(frozen[0])
+    assert dpa.digest(dpa.annexes(dpa.load(tmp_path), version)) != frozen_annexes(frozen[0])
+
 
 def test_a_frozen_version_carries_no_comparison_marker() -> None:
     """The comparison is added by the build, never written into a frozen text."""

@@ -10,7 +10,10 @@ Refuses, each with one line listing what is wrong:
 - a source (data/sources.yml) checked more than 12 months before the build date;
 - an undated or unversioned build (no git history, and no SOURCE_DATE_EPOCH or ARTELABS_VERSION).
 
-Exit status 0 when everything holds, 1 otherwise.
+Warns, without refusing, in one line: the article titles of the register (data/legal-refs.yml) marked
+`unverified`, which staff read on Fedlex (or EUR-Lex) before publishing: the one list of them.
+
+Exit status 0 when everything holds (warnings or not), 1 otherwise.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 
 from artelabs import datafile
-from artelabs.publishing import MAX_AGE_DAYS, problems  # noqa: F401 (MAX_AGE_DAYS: the tests read it here too)
+from artelabs.publishing import MAX_AGE_DAYS, problems, warnings  # noqa: F401 (MAX_AGE_DAYS: the tests read it here too)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -44,6 +47,11 @@ def main(argv: list[str] | None = None) -> int:
         found = problems(ROOT, today, dated=not args.undated, versioned=not args.unversioned)
     except datafile.DataError as error:
         found = [str(error)]
+    try:
+        for line in warnings(ROOT):
+            print(f"publish: warning: {line}", file=sys.stderr)
+    except datafile.DataError as error:
+        found.append(str(error))
     for line in found:
         print(f"publish: refused: {line}", file=sys.stderr)
     return 1 if found else 0

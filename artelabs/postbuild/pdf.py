@@ -63,7 +63,8 @@ def frozen(root: Path) -> dict[tuple[str, str], tuple[datetime, str]]:
     found = {}
     for line in (root / "data" / "published-versions.txt").read_text(encoding="utf-8").splitlines():
         words = line.split()
-        if len(words) == 5 and not line.startswith("#") and (words[0], words[1]) in effective:
+        # DOC VERSION SHA-EN SHA-FR COMMIT [annexes:SHA]: the commit is the fifth word
+        if len(words) >= 5 and not line.startswith("#") and (words[0], words[1]) in effective:
             day = datetime.fromisoformat(effective[(words[0], words[1])]).replace(tzinfo=timezone.utc)
             found[(words[0], words[1])] = (day, words[4][:12])
     return found
