@@ -326,7 +326,7 @@ def good_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, di
          r"'versions:include DOC', DOC a document of data/legal-versions\.yml: .*\('versions:include terms'\)$"),
         # A mistake in a data file that only a marker reads: the data file's line first, the one to edit.
         ("data/dpa.yml", *DPA_MISTAKE,
-         r"^ERROR\s+-\s+data/dpa\.yml:\d+: subprocessors\[\w+\]\.\w+\.status: 'confimred' is not allowed, expected one of "
+         r"^ERROR\s+-\s+data/dpa\.yml:\d+: versions\[1\.1\]\.subprocessors\[\w+\]\.\w+\.status: 'confimred' is not allowed, expected one of "
          r"confirmed, unconfirmed \(needed by the marker on docs/dpa(\.fr)?\.md:\d+\)$"),
     ],
     ids=["yaml-syntax", "missing-key", "port-out-of-range", "port-as-decimal", "unknown-value", "marker-typo",

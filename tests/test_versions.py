@@ -123,6 +123,27 @@ def test_an_archive_is_its_page_as_frozen(line: list[str]) -> None:
             diff = "\n".join(difflib.unified_diff(page.splitlines(), archived.splitlines(), f"docs/{doc} at {commit}", "archive", lineterm="", n=0))
             pytest.fail(f"docs/{doc}/versions/{version} ({lang}) differs from its page as frozen in {commit}:\n{diff}")
 
+@pytest.mark.parametrize("line", FROZEN, ids=lambda line: f"{line[0]}-{line[1]}")
+def test_a_frozen_version_keeps_its_history_line(line: list[str]) -> None:
+    """What its page says of a frozen version (its date and what changed, data/legal-versions.yml) stays as it was
+    in the commit that froze it: a published version's page never changes, its history line included."""
+    doc, version, commit = line[0], line[1], line[4]
+    if git("rev-parse", "--verify", "HEAD").returncode != 0:
+        pytest.skip("no git history in this checkout: the history lines cannot be compared with those frozen")
+    shown = git("show", f"{commit}:data/legal-versions.yml")
+    if shown.returncode != 0:  # frozen before the file existed (2.0): its lines as the file first wrote them
+        first = git("log", "--diff-filter=A", "--format=%H", "--", "data/legal-versions.yml").stdout.split()[-1]
+        commit, shown = first, git("show", f"{first}:data/legal-versions.yml")
+    assert shown.returncode == 0, f"data/legal-versions.yml at {commit}: {shown.stderr.strip()}"
+    then = next(e for e in yaml.safe_load(shown.stdout)[doc] if str(e["version"]) == version)
+    now = next(e for e in DOCUMENTS[doc] if str(e["version"]) == version)
+    for key in ("effective", "changes"):
+        assert now[key] == then[key], (
+            f"data/legal-versions.yml: {doc} {version}.{key} differs from what was published in {commit}: a frozen "
+            "version's history line is kept as it was"
+        )
+
+
 def frozen_annexes(line: list[str]) -> str | None:
     return next((word.removeprefix(ANNEXES) for word in line[5:] if word.startswith(ANNEXES)), None)
 

@@ -235,12 +235,13 @@ def _check_scalar(node: yaml.ScalarNode, name: str) -> None:
 
 
 def key_path(data: Any, path: tuple[Any, ...]) -> str:
-    """mail[imap].port for ("mail", 0, "port"): list entries named by their id, else by position."""
+    """mail[imap].port for ("mail", 0, "port"): list entries named by their id (or their version: versions[1.1]),
+    else by position."""
     out, node = "", data
     for part in path:
         if isinstance(part, int):
             entry = node[part] if isinstance(node, list) and part < len(node) else None
-            label = entry.get("id") if isinstance(entry, dict) and isinstance(entry.get("id"), str) else None
+            label = next((entry[key] for key in ("id", "version") if isinstance(entry, dict) and isinstance(entry.get(key), str)), None)
             if label and (CONTROL.search(label) or NONCHARACTER.search(label) or label != label.strip()):
                 label = None  # an id with a line break would break the message's one line: named by position
             out += f"[{label}]" if label else f"[entry {part + 1}]"
