@@ -1,11 +1,14 @@
 """What changed between two versions, word by word (artelabs/worddiff.py), and the section that shows it at the
 end of every version's page (artelabs/markers/diff.py): the rules of the comparison on small texts in both
-languages, without a build (the built site is checked in tests/test_versions.py)."""
+languages, without a build; then every comparison as built, read back (the section's presence, its title and
+its PDF are checked in tests/test_versions.py)."""
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
+from typing import Any
 
 import markdown
 import pytest
@@ -14,7 +17,7 @@ from bs4 import BeautifulSoup
 
 from artelabs import markers, worddiff
 from artelabs.markers import diff
-from conftest import LANGUAGES, ROOT
+from conftest import LANGUAGES, ROOT, soup
 
 WORDS = {
     "en": {"inserted": "inserted:", "deleted": "deleted:", "moved": "Moved here unchanged:"},
@@ -497,3 +500,111 @@ def test_a_version_page_knows_its_own_path() -> None:
     assert core.page_path("terms/versions/3.0.fr.md") == "terms/versions/3.0/"
     assert core.page_path("mail/setup.fr.md") == "mail/setup/" and core.page_path("index.fr.md") == ""
 
+
+# ---------------------------------------------------------------------------
+# The comparisons as built: every version page that has a version before it, in both languages
+# ---------------------------------------------------------------------------
+
+COMPARED = [(doc, entries[k]["version"], entries[k + 1]["version"]) for doc, entries in VERSIONS.items() for k in range(len(entries) - 1)]
+
+
+def built_rows(site: Path, lang: str, doc: str, version: str) -> list[tuple[str, str, Any]]:
+    """(kind: title, li or p; what it shows: context, changed, inserted, deleted, moved, section; the element) of
+    each row of the page's comparison (#compare), as a reader tells them apart."""
+    heading = soup(site, lang, f"{doc}/versions/{version}/").select_one(f"article #{diff.ANCHOR}")
+    section = heading.find_next_sibling("div", class_="mdx-diff")
+    out = []
+    for element in section.find_all(["p", "li"])[1:]:  # after the line that says how to read it
+        kind = "title" if "mdx-diff__title" in element.get("class", []) else element.name
+        parts = pieces(element.decode_contents())
+        old, new = reading(parts, "old"), reading(parts, "new")
+        if element.select_one(".mdx-diff__moved"):
+            shown = "moved"
+        elif element.select_one("a[href^='#']") and not element.select("ins, del"):
+            shown = "section"
+        elif not element.select("ins, del"):
+            shown = "context"
+        else:
+            shown = "inserted" if not old else "deleted" if not new else "changed"
+        out.append((kind, shown, element))
+    return out
+
+
+@functools.cache
+def version_blocks(doc: str, version: str, lang: str) -> tuple[worddiff.Block, ...]:
+    """A version's blocks as its page reads its Markdown (the text the comparison starts from)."""
+    return worddiff.blocks(diff.text(markers.standalone_renderer(ROOT, lang), doc, version))
+
+
+@pytest.mark.parametrize(("doc", "version", "previous"), COMPARED, ids=lambda value: str(value))
+def test_a_built_comparison_gives_back_both_versions_spaced_and_cited_as_written(site: Path, doc: str, version: str, previous: str) -> None:
+    for lang in LANGUAGES:
+        old_text = plain_spaces(" ".join(block.text for block in version_blocks(doc, previous, lang)))
+        new_blocks = {plain_spaces(block.text) for block in version_blocks(doc, version, lang)}
+        new_text = " ".join(sorted(new_blocks))
+        old_blocks = {plain_spaces(block.text) for block in version_blocks(doc, previous, lang)}
+        for kind, shown, element in built_rows(site, lang, doc, version):
+            if shown in ("section", "moved", "context"):
+                continue
+            parts = pieces(element.decode_contents())
+            old, new = plain_spaces(reading(parts, "old")), plain_spaces(reading(parts, "new"))  # a space as a space
+            where = f"{doc} {version} ({lang}): {element.decode_contents()[:300]}"
+            if shown == "deleted":
+                assert old in old_blocks, f"not a block of {previous}: {where}"
+            else:
+                assert new in new_blocks, f"the new reading is not a block of {version}: {new!r} {where}"
+                assert shown == "inserted" or old in old_text, f"the old reading is not text of {previous}: {old!r} {where}"
+            spaced = re.compile(r"\s[,.)]|\(\s|\s\s" + (r"|\s[;:!?]" if lang == "en" else ""))
+            for text, source in ((old, old_text), (new, new_text)):  # (unless the text has one: 2.0 had "Art. 7 , Art. 12")
+                assert set(spaced.findall(text)) <= set(spaced.findall(source)), f"a space before a sign: {text!r} {where}"
+            assert split_citations(parts) == [], where
+
+
+@pytest.mark.parametrize(("doc", "version", "previous"), COMPARED, ids=lambda value: str(value))
+def test_a_built_comparison_shows_the_same_blocks_alike_in_both_languages(site: Path, doc: str, version: str, previous: str) -> None:
+    """Each row is the block it shows (new blocks by their place in the new version, the deleted ones by theirs in
+    the old); a block shown in both languages is shown alike (changed, inserted, deleted, moved, a new section); a
+    block shown in one language only is one that did not change in the other."""
+    found: dict[str, dict[tuple[str, Any], tuple[str, str]]] = {}
+    for lang in LANGUAGES:
+        old = [block.text for block in version_blocks(doc, previous, lang)]
+        new = [block.text for block in version_blocks(doc, version, lang)]
+        rows: dict[tuple[str, Any], tuple[str, str]] = {}
+        for kind, shown, element in built_rows(site, lang, doc, version):
+            if shown == "section":
+                key: tuple[str, Any] = ("section", element.select_one("a")["href"])
+            else:
+                parts = pieces(element.decode_contents())
+                if shown == "moved":
+                    parts = [(k, t) for k, t in parts if t.strip() != element.select_one(".mdx-diff__moved").get_text().strip()]
+                text = plain_spaces(reading(parts, "old" if shown == "deleted" else "new"))
+                # a title over deleted text may be an old one that moved (shown where it went, too)
+                sides = ["old"] if shown == "deleted" else ["new", "old"] if shown == "context" else ["new"]
+                places = [(side, k) for side in sides for k, block in enumerate(new if side == "new" else old)
+                          if plain_spaces(block) == text and (side, k) not in rows]
+                assert places, f"{doc} {version} ({lang}): no block reads {text!r}"
+                key = places[0]
+            rows[key] = (kind, shown)
+        found[lang] = rows
+    first, *others = LANGUAGES
+    for other in others:
+        for key in sorted(set(found[first]) | set(found[other]), key=str):
+            shown = {lang: found[lang].get(key) for lang in (first, other)}
+            if shown[first] == shown[other]:
+                continue
+            assert key[0] != "section", f"{doc} {version}: the new section {key[1]} is all new in one language only"
+            for lang in (first, other):  # shown alike, unless it did not change in one of them (only its title shown)
+                if shown[lang] is None or shown[lang][1] == "context":
+                    assert unchanged(doc, version, previous, lang, key), f"{doc} {version}: {key} is {shown[first]} in {first}, {shown[other]} in {other}"
+
+
+def unchanged(doc: str, version: str, previous: str, lang: str, key: tuple[str, int]) -> bool:
+    """Whether a block of one version (the new one or the old one, by its place) is in the other as it is."""
+    side, place = key
+    text = version_blocks(doc, version if side == "new" else previous, lang)[place].text
+    return plain_spaces(text) in {plain_spaces(block.text) for block in version_blocks(doc, previous if side == "new" else version, lang)}
+
+
+def plain_spaces(text: str) -> str:
+    """A text with its no-break spaces as spaces: a change of space alone is no change a reader sees."""
+    return text.replace("\u00a0", " ").replace("\u202f", " ")
