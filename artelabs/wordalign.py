@@ -13,8 +13,9 @@ import difflib
 import functools
 import html as escaping
 import re
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 SIMILAR = 0.5  # two sentences with at least this share of their words in common are one sentence changed
@@ -96,12 +97,13 @@ def plain(text: str) -> str:
 class Sentence:
     block: int  # index of its block in its version
     tokens: tuple[Token, ...]
-    keys: tuple[str, ...]
-    heading: bool
+    heading: bool = False
+    keys: tuple[str, ...] = field(init=False)  # its words (keys())
+    text: str = field(init=False)  # as a reader sees it (spaces as spaces)
 
-    @property
-    def text(self) -> str:
-        return plain("".join(gap + token for gap, token in self.tokens)).strip()
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "keys", keys(self.tokens))
+        object.__setattr__(self, "text", plain("".join(gap + token for gap, token in self.tokens)).strip())
 
 
 Step = tuple[tuple[int, ...], tuple[int, ...]]  # old sentences, new sentences (indices); one side empty: deleted or inserted
@@ -110,7 +112,7 @@ SHAPES = ((1, 1), (2, 1), (1, 2), (3, 1), (1, 3))
 
 def sentences_of(version: Sequence[Any], indices: Iterable[int]) -> list[Sentence]:
     """The sentences of some blocks of a version (worddiff.Block: text, heading), each knowing its block."""
-    return [Sentence(i, s, keys(s), version[i].heading) for i in indices for s in sentences(tokens(version[i].text), version[i].heading)]
+    return [Sentence(i, s, version[i].heading) for i in indices for s in sentences(tokens(version[i].text), version[i].heading)]
 
 
 def align(versions: Sequence[tuple[Sequence[Sentence], Sequence[Sentence]]]) -> list[Step]:
@@ -119,15 +121,18 @@ def align(versions: Sequence[tuple[Sequence[Sentence], Sequence[Sentence]]]) -> 
     deleted or inserted (between two pairs, what went first, then what came). versions: the same sentences in
     each language (one to one), decided on the words of all of them together (rule 5); or one language."""
     m, n = len(versions[0][0]), len(versions[0][1])
+    shared = [_shared(old, new) for old, new in versions]
+    lengths = [([len(s.keys) for s in old], [len(s.keys) for s in new]) for old, new in versions]
     near: dict[int, set[int]] = {}  # a pair's first sentences share words (or are equal) in some language
-    for old, new in versions:
-        for i, found in _shared(old, new).items():
+    for counts in shared:
+        for i, found in counts.items():
             near.setdefault(i, set()).update(found)
     memo: dict[tuple[int, int, int, int], int | None] = {}
 
     def score(i: int, a: int, j: int, b: int) -> int | None:
         if (i, a, j, b) not in memo:
-            memo[i, a, j, b] = _pair_score([(old[i : i + a], new[j : j + b]) for old, new in versions])
+            possible = _may_pair(lengths, shared, range(i, i + a), range(j, j + b))
+            memo[i, a, j, b] = _pair_score([(old[i : i + a], new[j : j + b]) for old, new in versions]) if possible else None
         return memo[i, a, j, b]
 
     best = [[0] * (n + 1) for _ in range(m + 1)]
@@ -165,21 +170,48 @@ def align(versions: Sequence[tuple[Sequence[Sentence], Sequence[Sentence]]]) -> 
     return steps + [((k,), ()) for k in gone] + [((), (k,)) for k in came]
 
 
-def _shared(old: Sequence[Sentence], new: Sequence[Sentence]) -> dict[int, set[int]]:
-    """For each old sentence, the new ones that share words with it, or its text."""
-    index: dict[str, set[int]] = {}
+def _shared(old: Sequence[Sentence], new: Sequence[Sentence]) -> dict[int, dict[int, int]]:
+    """For each old sentence, the new ones that share words with it (how many, in any order), or its text."""
+    index: dict[str, list[tuple[int, int]]] = {}
     for j, sentence in enumerate(new):
-        for word in sentence.keys:
-            index.setdefault(word, set()).add(j)
-        index.setdefault("\0" + sentence.text, set()).add(j)
-    out: dict[int, set[int]] = {}
+        for word, count in Counter(sentence.keys).items():
+            index.setdefault(word, []).append((j, count))
+        index.setdefault("\0" + sentence.text, []).append((j, 0))
+    out: dict[int, dict[int, int]] = {}
     for i, sentence in enumerate(old):
-        found = set(index.get("\0" + sentence.text, ()))
-        for word in set(sentence.keys):
-            found |= index.get(word, set())
+        found = {j: 0 for j, _ in index.get("\0" + sentence.text, ())}
+        for word, count in Counter(sentence.keys).items():
+            for j, other in index.get(word, ()):
+                found[j] = found.get(j, 0) + min(count, other)
         if found:
             out[i] = found
     return out
+
+
+def _may_pair(lengths: Sequence[tuple[list[int], list[int]]], shared: Sequence[dict[int, dict[int, int]]], olds: range, news: range) -> bool:
+    """Whether the words the sentences share, in any order, could reach what _pair_score asks: a quick bound.
+    lengths: in each language, how many words each old and each new sentence has; shared: _shared's counts."""
+    total = size = 0
+    for (old, new), counts in zip(lengths, shared):
+        for x in olds:
+            size += old[x]
+            row = counts.get(x)
+            if row:
+                total += sum(row.get(y, 0) for y in news)
+        size += sum(new[y] for y in news)
+    if 2 * total < SIMILAR * size:
+        return False
+    if len(olds) == len(news) == 1:
+        return True
+    for x in olds:  # each sentence of a merge shares at least half of its words
+        words = sum(old[x] for old, _ in lengths)
+        if not 0 < words <= 2 * sum(counts.get(x, {}).get(y, 0) for counts in shared for y in news):
+            return False
+    for y in news:
+        words = sum(new[y] for _, new in lengths)
+        if not 0 < words <= 2 * sum(counts.get(x, {}).get(y, 0) for counts in shared for x in olds):
+            return False
+    return True
 
 
 def _pair_score(versions: Sequence[tuple[Sequence[Sentence], Sequence[Sentence]]]) -> int | None:
@@ -202,7 +234,7 @@ def _pair_score(versions: Sequence[tuple[Sequence[Sentence], Sequence[Sentence]]
         kept += 2 * min(len(a), len(b))
     if equal == len(versions):
         return size // 2 + equal
-    if kept < SIMILAR * size or sum(m.quick_ratio() * (len(m.a) + len(m.b)) for _, _, m in matchers) < SIMILAR * size:
+    if not size or kept < SIMILAR * size or sum(m.quick_ratio() * (len(m.a) + len(m.b)) for _, _, m in matchers) < SIMILAR * size:
         return None
     kept = 0
     for old, new, matcher in matchers:
@@ -329,7 +361,7 @@ def mark(tag: str, text: str, words: Mapping[str, str], next_to_mark: bool = Fal
 def diff_words(old: str, new: str, words: Mapping[str, str]) -> str:
     """The new text with what was inserted since the old one in <ins> and what was deleted in <del>, as HTML:
     sentences aligned first, then words (the rules of the module)."""
-    olds, news = ([Sentence(0, s, keys(s), False) for s in sentences(tokens(spaces(text)))] for text in (old, new))
+    olds, news = ([Sentence(0, s) for s in sentences(tokens(spaces(text)))] for text in (old, new))
     return html(pieces(row_steps(olds, news, align([(olds, news)]))), words)
 
 

@@ -314,6 +314,9 @@ def test_english_and_french_are_compared_alike() -> None:
     assert shown["en"] == shown["fr"] == [("h2", "context"), ("p", "changed"), ("h3", "inserted"), ("p", "changed")]
     for lang in LANGUAGES:
         assert readings(together[lang][3].html)[1] == versions[lang][1][-1].text
+    # blocks that do not correspond one to one (a paragraph more in French): each language decides alone
+    extra = (versions["fr"][0], (*versions["fr"][1], worddiff.Block("p", "Un paragraphe de plus.")))
+    assert [(row.kind, row.status) for row in worddiff.compare(*versions["en"], words["en"], [extra])] == alone["en"]
 
 
 def test_the_cache_is_kept_by_the_code_and_every_language(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
