@@ -14,7 +14,7 @@ import functools
 import html as escaping
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -292,10 +292,11 @@ def _word_steps(old: Sequence[Token], new: Sequence[Token]) -> list[tuple[str, t
 
 
 def pieces(steps: Iterable[tuple[str, Sequence[Token], Sequence[Token]]]) -> list[list[str]]:
-    """["=" | "-" | "+", text] in reading order: shared text, deleted, inserted; every token with its space."""
+    """["=" | "-" | "+" | "*", text] in reading order: shared text, deleted, inserted, inserted as moved; every
+    token with its space."""
     out: list[list[str]] = []
     for kind, old, new in steps:
-        for sign, part in [("=", new)] if kind == "=" else [("-", old), ("+", new)]:
+        for sign, part in [("=", new)] if kind == "=" else [("-", old), ("*" if kind == "*" else "+", new)]:
             text = "".join(gap + token for gap, token in part)
             if not text:
                 continue
@@ -303,7 +304,17 @@ def pieces(steps: Iterable[tuple[str, Sequence[Token], Sequence[Token]]]) -> lis
                 out[-1][1] += text
             else:
                 out.append([sign, text])
-    return out
+    merged: list[list[str]] = []  # marks side by side (two sentences changed): what went, then what came
+    run = {"-": "", "+": ""}
+    for kind, text in [*out, ["=", ""]]:
+        if kind in run:
+            run[kind] += text
+            continue
+        merged += [[sign, run[sign]] for sign in "-+" if run[sign]]
+        run = {"-": "", "+": ""}
+        if text:
+            merged.append([kind, text])
+    return merged
 
 
 def _spaced(parts: list[list[str]]) -> list[list[str]]:
@@ -317,7 +328,7 @@ def _spaced(parts: list[list[str]]) -> list[list[str]]:
         gap = text[:1]
         if kind == "=" or gap not in (" ", "\u00a0", "\u202f"):
             continue
-        own, other = ("=-", "=+") if kind == "-" else ("=+", "=-")
+        own, other = ("=-", "=+*") if kind == "-" else ("=+*", "=-")
         before = _edge(parts[:k], own, last=True)
         if before is None or (before.isspace() and (gap == " " or before == gap)):
             parts[k][1] = text[1:]
@@ -342,8 +353,12 @@ def html(parts: list[list[str]], words: Mapping[str, str]) -> str:
     for kind, text in _spaced(parts):
         if kind == "=":
             out.append(escaping.escape(text, quote=False))
+        elif kind == "*":  # a sentence moved here: the words that say so before it, outside the mark
+            label = f'<span class="mdx-diff__moved">{escaping.escape(words["moved"])}</span>'
+            gap = "" if not out or out[-1].endswith(" ") else " "
+            out.append(f"{gap}{label} {mark('ins', text.lstrip(), words)}")
         else:
-            out.append(mark("del" if kind == "-" else "ins", text, words, last != "="))
+            out.append(mark("del" if kind == "-" else "ins", text, words, last not in "=*"))
         last = kind
     return "".join(out)
 
@@ -365,14 +380,27 @@ def diff_words(old: str, new: str, words: Mapping[str, str]) -> str:
     return html(pieces(row_steps(olds, news, align([(olds, news)]))), words)
 
 
-def row_steps(old: Sequence[Sentence], new: Sequence[Sentence], steps: Iterable[Step]) -> list[tuple[str, Sequence[Token], Sequence[Token]]]:
-    """The steps of one block as word steps: each sentence after a space, shared, changed word by word, or whole."""
+def row_steps(old: Sequence[Sentence], new: Sequence[Sentence], steps: Iterable[Step],
+              moved: Container[str] = ()) -> list[tuple[str, Sequence[Token], Sequence[Token]]]:
+    """The steps of one block as word steps: each sentence after a space, shared, changed word by word, or whole;
+    a sentence inserted whose text was deleted elsewhere (moved: those texts) is inserted as moved ("*")."""
     out: list[tuple[str, Sequence[Token], Sequence[Token]]] = []
     for gone, came in steps:
         a = [token for k in gone for token in _spaced_first(old[k].tokens)]
         b = [token for k in came for token in _spaced_first(new[k].tokens)]
-        out += _word_steps(a, b) if a and b else [("~", a, b)]
+        if a and b:
+            out += _word_steps(a, b)
+        else:
+            out.append(("*" if len(came) == 1 and new[came[0]].text in moved else "~", a, b))
     return out
+
+
+def moved_texts(aligned: Iterable[tuple[Sequence[Sentence], Sequence[Sentence], Sequence[Step]]]) -> set[str]:
+    """The sentences (of three words or more) deleted in one place and inserted, as they were, in another:
+    aligned, each stretch's old sentences, new sentences and steps."""
+    aligned = list(aligned)
+    gone = {old[k].text for old, _, steps in aligned for removed, added in steps if not added for k in removed if len(old[k].keys) >= 3}
+    return {new[k].text for _, new, steps in aligned for removed, added in steps if not removed for k in added if new[k].text in gone}
 
 
 def _spaced_first(sentence: Sequence[Token]) -> list[Token]:

@@ -45,7 +45,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from artelabs.wordalign import SIMILAR, Step, align, diff_words, mark, row_steps, sentences_of, spaces, tokens  # noqa: F401 (the module's API)
+from artelabs.wordalign import SIMILAR, Step, align, diff_words, mark, moved_texts, row_steps, sentences_of, spaces, tokens  # noqa: F401 (the module's API)
 from artelabs.wordalign import html as marked
 from artelabs.wordalign import pieces as word_pieces
 
@@ -189,8 +189,9 @@ def _stretch(olds: range, news: range, groups: list[_Group]) -> list[tuple[Any, 
     return out + [("deleted", k) for k in range(i, olds.stop)] + [("inserted", k) for k in range(j, news.stop)]
 
 
-def _group_rows(group: _Group, new: Sequence[Block], details: list[Any], words: Mapping[str, str]) -> list[tuple[Block, Row]]:
-    """The rows of a group in one language: each linked new block with its steps, the others inserted whole."""
+def _group_rows(group: _Group, new: Sequence[Block], details: list[Any], words: Mapping[str, str], moved: set[str]) -> list[tuple[Block, Row]]:
+    """The rows of a group in one language: each linked new block with its steps, the others inserted whole; a
+    sentence that moved (its text in moved) inserted as moved."""
     olds, news, steps = next(d[1:] for d in details if group.new.start in d[0])
     mine = [(gone, came) for gone, came in steps if (gone and olds[gone[0]].block in group.old) or (came and news[came[0]].block in group.new)]
     paired = [n for n, (gone, came) in enumerate(mine) if gone and came]
@@ -206,7 +207,7 @@ def _group_rows(group: _Group, new: Sequence[Block], details: list[Any], words: 
         if j not in rows:
             out.append((new[j], Row(new[j].kind, "inserted", mark("ins", new[j].text, words))))
             continue
-        parts = word_pieces(row_steps(olds, news, rows[j]))
+        parts = word_pieces(row_steps(olds, news, rows[j], moved))
         status = "changed" if any(kind != "=" for kind, _ in parts) else "same"
         out.append((new[j], Row(new[j].kind, status, marked(parts, words) if status == "changed" else html.escape(new[j].text, quote=False))))
     return out
@@ -242,13 +243,14 @@ def _plan_cached(versions: tuple[tuple[tuple[Block, ...], tuple[Block, ...]], ..
 
 def _rows(decided: tuple[list[tuple[Any, ...]], list[Any], tuple[Block, ...], tuple[Block, ...]], words: Mapping[str, str]) -> list[Row]:
     events, details, old, new = decided
+    moved = moved_texts(d[1:] for d in details)
     entries: list[tuple[Block, Row]] = []  # every block in reading order, the unchanged ones as "same"
     for event in events:
         kind = event[0]
         if kind == "same":
             entries.append((new[event[2]], Row(new[event[2]].kind, "same", html.escape(new[event[2]].text, quote=False))))
         elif kind == "group":
-            entries += _group_rows(event[1], new, details, words)
+            entries += _group_rows(event[1], new, details, words, moved)
         elif kind == "inserted":
             entries.append((new[event[1]], Row(new[event[1]].kind, "inserted", mark("ins", new[event[1]].text, words))))
         elif kind == "deleted":

@@ -47,9 +47,10 @@ def plain(html: str) -> str:
 
 
 def pieces(html: str) -> list[tuple[str, str]]:
-    """("=" shared, "-" deleted, "+" inserted; text) in reading order, without the words said to screen readers."""
+    """("=" shared, "-" deleted, "+" inserted; text) in reading order, without the words said to screen readers
+    and the words that say a passage moved ("Moved here unchanged:")."""
     soup = BeautifulSoup(f"<div>{html}</div>", "html.parser")
-    for said in soup.select(".mdx-sr"):
+    for said in soup.select(".mdx-sr, .mdx-diff__moved"):
         said.decompose()
     out = []
     for node in soup.div.descendants:
@@ -287,6 +288,23 @@ def test_a_paragraph_split_in_two_keeps_its_sentences(lang: str) -> None:
     assert marks(found[1].html, lang) == [("ins", t["changed_first"])]
 
 
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_a_sentence_moved_to_another_paragraph_says_so(lang: str) -> None:
+    if lang == "en":
+        first, moving = "We announce each change by e-mail to your contact address and on this page.", "Fees you paid in advance are refunded."
+        second = "You may end the contract without charge for the date the change takes effect."
+    else:
+        first, moving = "Nous annonçons chaque modification par e-mail à votre adresse de contact et sur cette page.", "Les montants payés d'avance vous sont remboursés."
+        second = "Vous pouvez résilier le contrat sans frais pour la date d'entrée en vigueur de la modification."
+    old, new = f"## Changes {{ #changes }}\n\n{first} {moving}\n\n{second}\n", f"## Changes {{ #changes }}\n\n{first}\n\n{second} {moving}\n"
+    found = rows(old, new, lang)
+    assert [(row.kind, row.status) for row in found] == [("h2", "context"), ("p", "changed"), ("p", "changed")]
+    assert readings(found[1].html) == (f"{first} {moving}", first) and marks(found[1].html, lang) == [("del", moving)]
+    assert readings(found[2].html) == (second, f"{second} {moving}") and marks(found[2].html, lang) == [("ins", moving)]
+    label = BeautifulSoup(found[2].html, "html.parser").select_one(".mdx-diff__moved")
+    assert label is not None and label.get_text() == WORDS[lang]["moved"], "where it went, it says it moved"
+
+
 # Rule 5: English and French compared alike. Alone, the English consumer paragraph shares too little with its new
 # text (deleted, and the new section "all new") while the French one is changed word by word: decided together,
 # both show it changed, word by word.
@@ -521,7 +539,7 @@ def built_rows(site: Path, lang: str, doc: str, version: str) -> list[tuple[str,
         kind = "title" if "mdx-diff__title" in element.get("class", []) else element.name
         parts = pieces(element.decode_contents())
         old, new = reading(parts, "old"), reading(parts, "new")
-        if element.select_one(".mdx-diff__moved"):
+        if element.select_one(".mdx-diff__moved") and not element.select("ins, del"):
             shown = "moved"
         elif element.select_one("a[href^='#']") and not element.select("ins, del"):
             shown = "section"
@@ -578,8 +596,6 @@ def test_a_built_comparison_shows_the_same_blocks_alike_in_both_languages(site: 
                 key: tuple[str, Any] = ("section", element.select_one("a")["href"])
             else:
                 parts = pieces(element.decode_contents())
-                if shown == "moved":
-                    parts = [(k, t) for k, t in parts if t.strip() != element.select_one(".mdx-diff__moved").get_text().strip()]
                 text = plain_spaces(reading(parts, "old" if shown == "deleted" else "new"))
                 # a title over deleted text may be an old one that moved (shown where it went, too)
                 sides = ["old"] if shown == "deleted" else ["new", "old"] if shown == "context" else ["new"]
