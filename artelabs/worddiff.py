@@ -1,47 +1,62 @@
-"""What changed between two versions of a text, word by word, as HTML (the standard library's difflib).
+"""What changed between two versions of a text, sentence by sentence and word by word, as HTML (difflib).
 
-Each version's Markdown becomes a list of blocks (headings, paragraphs, list items, table rows), as plain
-text. The blocks are aligned first: equal blocks are unchanged; within a changed stretch, each new block is
-paired with the most similar old one (in order, at least half of their words in common), so that a rewritten
-paragraph shows its words inserted and deleted, and a paragraph that only moved shows whole, as moved, instead
-of being garbled with the paragraphs around it. Paired blocks are then compared word by word.
+Each version's Markdown becomes a list of blocks (headings, paragraphs, list items, table rows) as plain text;
+each block a list of sentences; each sentence a list of tokens: a word, a sign, or a citation kept whole
+("(Art. 19(1)–(2) DPO)", "art. 9 al. 3 LPD"). The rules of the comparison:
 
-`changes(old, new, words)` gives the items of the comparison (overrides/partials/diff.html renders them):
-only the blocks that changed, each under its section's title; inserted words in `<ins>`, deleted ones in
-`<del>`, each opened by words a screen reader says ("inserted:", "deleted:", visually hidden) and shown
-underlined and struck through, not by colour alone; a section whose text is all new is its title and a link
-to it (the version's page holds its text already). Needs no builder: Markdown is read with Python-Markdown.
+1. Blocks equal in every language are unchanged. Between them, the sentences of the old and the new blocks are
+   aligned (the alignment that keeps most words): an equal sentence is unchanged, never deleted and inserted
+   (also when two paragraphs were merged or one was split); a sentence is compared word by word with one, two or
+   three sentences of the other version only when they share at least half of their words (SIMILAR), each of
+   them; otherwise it is shown deleted or inserted whole.
+2. Within sentences compared word by word, a short run of shared words between two changes larger than it is
+   shown changed too (a lone "in" matched between unrelated clauses tells nothing).
+3. A citation is one token: changed, it is shown deleted and inserted whole, never split by a change.
+4. Spaces: a reader who drops the deletions reads the new text, spaced as written, and one who drops the
+   insertions reads the old text ("in advance, and you", never "in advance , and you"); a space that only one
+   version has stays inside its mark. No-break spaces (French « ; ») are kept.
+5. English and French are compared alike: what is shown as one block changed, inserted, deleted, moved or as
+   a new section is decided on all the languages together (`others`) when their blocks correspond one to one,
+   and so are the pairs of sentences when their sentences correspond too (on the words of all of them); only
+   the words within a sentence are each language's own.
+
+Rules 1 to 4, sentences and words: artelabs/wordalign.py. Here: the blocks, what is shown of each, the cache.
+
+A block whose sentences were paired with those of other blocks is shown once, changed, where the new text has
+it; an old block no new one took anything from is deleted, a new block with nothing old inserted; a block that
+only moved is shown whole, as moved. `changes(old, new, words)` gives the items of the comparison
+(overrides/partials/diff.html renders them): only the blocks that changed, each under its section's title;
+inserted words in `<ins>`, deleted ones in `<del>`, each opened by words a screen reader says ("inserted:",
+"deleted:", visually hidden) and shown underlined and struck through, not by colour alone; a section whose text
+is all new is its title and a link to it (the version's page holds its text already). Needs no builder:
+Markdown is read with Python-Markdown.
 """
 
 from __future__ import annotations
 
 import difflib
+import functools
 import hashlib
+import html
 import json
 import os
-import functools
-import html
-import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-# A word ("l'offre", "e-mail", "3.0" as 3 . 0) or one sign, with the spaces after it (half as many tokens to
-# compare as with spaces apart, and no run of spaces matched across two changes).
-TOKEN = re.compile(r"\w+(?:['’-]\w+)*\s*|[^\w\s]\s*|\s+")
-FRENCH_MARK = re.compile(r"[;:!?»]")  # a sign French writes after a narrow no-break space
-NNBSP = "\u202f"
-SIMILAR = 0.5  # two blocks at least this similar (difflib's ratio of their words) are one block changed
+from artelabs.wordalign import SIMILAR, Step, align, diff_words, mark, moved_texts, row_steps, sentences_of, spaces, tokens  # noqa: F401 (the module's API)
+from artelabs.wordalign import html as marked
+from artelabs.wordalign import pieces as word_pieces
+
 BLOCKS = ("h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "tr", "pre", "dt", "dd", "summary")
 # What Python-Markdown reads the legal texts with (the site's own markers are taken out before).
 EXTENSIONS = ("abbr", "admonition", "attr_list", "def_list", "md_in_html", "tables")
 
-
 @dataclass(frozen=True)
 class Block:
     kind: str  # h1…h6, p, li, tr, pre, dt, dd, summary
-    text: str  # plain text, spaces collapsed
+    text: str  # plain text, spaces collapsed (no-break spaces kept)
     anchor: str = field(default="", compare=False)  # a title's id ({ #id }): where the page shows it
 
     @property
@@ -84,7 +99,7 @@ def blocks(markdown_text: str) -> tuple[Block, ...]:
             continue  # a paragraph of a list item or a cell: read with it
         else:
             text = element.get_text()
-        text = " ".join(text.split())
+        text = spaces(text)
         if text:
             out.append(Block(element.name, text, element.get("id", "")))
     return tuple(out)
@@ -98,153 +113,163 @@ def _markdown() -> Any:
 
 
 # -----------------------------------------------------------------------------
-# Words
+# Blocks: what is shown, decided on every language together
 # -----------------------------------------------------------------------------
 
 
-def tokens(text: str) -> list[str]:
-    return TOKEN.findall(text)
+@dataclass
+class _Group:
+    """Old blocks and new blocks shown together: each new block that took sentences from old ones (linked) is
+    one changed row, its old sentences deleted or compared in it."""
+
+    old: range
+    new: range
+    linked: set[int]
 
 
-def diff_words(old: str, new: str, words: Mapping[str, str]) -> str:
-    """The new text with the words inserted since the old one in <ins> and those deleted in <del>, as HTML."""
-    a, b = tokens(old), tokens(new)
-    keys = [t.strip() for t in a], [t.strip() for t in b]  # "terms" before a space or a full stop: one word
-    segments: list[list[Any]] = []  # [equal?, old tokens, new tokens]
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, *keys, autojunk=False).get_opcodes():
-        segments.append([tag == "equal", a[i1:i2], b[j1:j2]])
-    merged: list[list[Any]] = []  # a deletion next to an insertion: one change, "<del>a b</del> <ins>c d</ins>"
-    for segment in segments:
-        if merged and not segment[0] and not merged[-1][0]:
-            merged[-1][1] += segment[1]
-            merged[-1][2] += segment[2]
-        else:
-            merged.append(segment)
-    out: list[str] = []
-    before = ""  # the spaces after the last unchanged word in the old text
-    for equal, old_part, new_part in merged:
-        if equal:
-            out.append(html.escape("".join(new_part), quote=False))
-            before = old_part[-1][len(old_part[-1].rstrip()) :]
-            continue
-        removed, added = "".join(old_part), "".join(new_part)
-        spaced = added if added.strip() else removed  # the spaces around the change, as the text reads
-        lead, trail = spaced[: len(spaced) - len(spaced.lstrip())], spaced[len(spaced.rstrip()) :]
-        if not added.strip() and out and not out[-1][-1:].isspace():
-            lead = before  # "a b." to "a.": "a <del>b</del>.", as the old text was spaced
-        marks = [m for m in (mark("del", removed, words), mark("ins", added, words)) if m]
-        # French spaces ; : ! ? » with U+202F (artelabs/typography.py): the space before a change that opens with
-        # one is that space, though <del> or <ins> stands between them
-        if marks and FRENCH_MARK.match(removed.strip() or added.strip()):
-            if lead:
-                lead = NNBSP
-            elif out and out[-1][-1:].isspace():
-                out[-1] = out[-1].rstrip() + NNBSP
-            elif removed.strip() and before:  # "gratuit ;" became "gratuit.": the deleted sign keeps its space
-                lead = NNBSP
-        joiner = NNBSP if len(marks) == 2 and FRENCH_MARK.match(added.strip()) else " "
-        out.append(lead + joiner.join(marks) + trail if marks else spaced)
-    return "".join(out)
-
-
-def mark(tag: str, text: str, words: Mapping[str, str]) -> str:
-    """<ins> or <del> around text, opened by the words a screen reader says; '' for blank text."""
-    if not text.strip():
-        return ""
-    said = words["inserted" if tag == "ins" else "deleted"]
-    return f'<{tag}><span class="mdx-sr">{html.escape(said)} </span>{html.escape(text.strip(), quote=False)}</{tag}>'
-
-
-# -----------------------------------------------------------------------------
-# Blocks
-# -----------------------------------------------------------------------------
-
-
-def align(old: tuple[Block, ...], new: tuple[Block, ...]) -> list[tuple[int | None, int | None]]:
-    """(old index, new index) pairs in reading order; None on one side: a block inserted or deleted."""
-    key = [" ".join(b.text.split()) for b in old], [" ".join(b.text.split()) for b in new]
-    pairs: list[tuple[int | None, int | None]] = []
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, key[0], key[1], autojunk=False).get_opcodes():
+def _plan(versions: Sequence[tuple[Sequence[Block], Sequence[Block]]]) -> tuple[list[tuple[Any, ...]], list[list[Any]]]:
+    """What happens to each block, the same in every language: ("same", i, j), ("group", _Group), ("deleted", i),
+    ("inserted", j), ("moved", i, j), ("gone", i) (an old block shown as moved where it went); and, per language,
+    the sentences and their steps for the groups."""
+    old_keys = [tuple(version[0][i].text for version in versions) for i in range(len(versions[0][0]))]
+    new_keys = [tuple(version[1][j].text for version in versions) for j in range(len(versions[0][1]))]
+    events: list[tuple[Any, ...]] = []
+    details: list[list[Any]] = [[] for _ in versions]
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old_keys, new_keys, autojunk=False).get_opcodes():
         if tag == "equal":
-            pairs += zip(range(i1, i2), range(j1, j2))
-        else:
-            pairs += _pair(old, new, list(range(i1, i2)), list(range(j1, j2)))
-    return pairs
-
-
-def _pair(old: tuple[Block, ...], new: tuple[Block, ...], olds: list[int], news: list[int]) -> list[tuple[int | None, int | None]]:
-    """Within a changed stretch, each new block with the most similar old one still after the last paired.
-
-    Between two pairs, the old blocks left come first (deleted), then the new ones (inserted), as a reader
-    of a marked-up text expects: what went, then what came in its place."""
-    out: list[tuple[int | None, int | None]] = []
-    waiting: list[tuple[int | None, int | None]] = []  # new blocks not paired, shown after the old ones before the next pair
-    start = 0
-    words = {i: _words(old[i].text) for i in olds}
-    for j in news:
-        matcher = difflib.SequenceMatcher(None, autojunk=False)
-        matcher.set_seq2(_words(new[j].text))
-        best, score = None, SIMILAR
-        for position in range(start, len(olds)):
-            i = olds[position]
-            if old[i].heading != new[j].heading:
-                continue
-            matcher.set_seq1(words[i])
-            if matcher.real_quick_ratio() >= score and matcher.quick_ratio() >= score and matcher.ratio() >= score:
-                best, score = position, matcher.ratio()
-        if best is None:
-            waiting.append((None, j))
+            events += [("same", i, j) for i, j in zip(range(i1, i2), range(j1, j2))]
             continue
-        out += [(i, None) for i in olds[start:best]] + waiting
-        out.append((olds[best], j))
-        start, waiting = best + 1, []
-    return out + [(i, None) for i in olds[start:]] + waiting
+        links: set[tuple[int, int]] = set()
+        found = [(sentences_of(old, range(i1, i2)), sentences_of(new, range(j1, j2))) for old, new in versions]
+        alike = len({(tuple(s.block for s in olds), tuple(s.block for s in news)) for olds, news in found}) == 1
+        steps = align(found) if alike else None  # the sentences correspond one to one: decided together
+        for number, (olds, news) in enumerate(found):
+            mine = steps if steps is not None else align([(olds, news)])
+            details[number].append((range(j1, j2), olds, news, mine))
+            links |= {(olds[gone[0]].block, news[came[0]].block) for gone, came in mine if gone and came}
+        events += _stretch(range(i1, i2), range(j1, j2), _groups(links))
+    deleted: dict[tuple[str, ...], int] = {}
+    for event in events:
+        if event[0] == "deleted":
+            deleted.setdefault(old_keys[event[1]], event[1])
+    moved: dict[int, int] = {}  # new index: old index of a block that only moved (in every language)
+    for event in events:
+        if event[0] == "inserted" and new_keys[event[1]] in deleted and deleted[new_keys[event[1]]] not in moved.values():
+            moved[event[1]] = deleted[new_keys[event[1]]]
+    gone = set(moved.values())
+    events = [("moved", moved[e[1]], e[1]) if e[0] == "inserted" and e[1] in moved else ("gone", e[1]) if e[0] == "deleted" and e[1] in gone else e for e in events]
+    return events, details
 
 
-def _words(text: str) -> list[str]:
-    """The words that make two blocks alike: not signs, not numbers ("1. Your duties" and "1. The parties" differ)."""
-    return [t.strip().lower() for t in tokens(text) if any(c.isalpha() for c in t)]
+def _groups(links: set[tuple[int, int]]) -> list[_Group]:
+    """The links (old block, new block) as groups: linked blocks together, and groups that cross or overlap as one."""
+    spans = [[i, i, j, j, {j}] for i, j in sorted(links)]
+    merged = True
+    while merged:
+        merged = False
+        spans.sort(key=lambda s: (s[0], s[2]))
+        for k in range(len(spans) - 1):
+            a, b = spans[k], spans[k + 1]
+            if b[0] <= a[1] or b[2] <= a[3]:  # overlap or cross in the old or the new text
+                spans[k : k + 2] = [[min(a[0], b[0]), max(a[1], b[1]), min(a[2], b[2]), max(a[3], b[3]), a[4] | b[4]]]
+                merged = True
+                break
+    return [_Group(range(s[0], s[1] + 1), range(s[2], s[3] + 1), s[4]) for s in spans]
 
 
-def compare(old: tuple[Block, ...], new: tuple[Block, ...], words: Mapping[str, str]) -> list[Row]:
+def _stretch(olds: range, news: range, groups: list[_Group]) -> list[tuple[Any, ...]]:
+    """The events of a changed stretch in reading order: before each group, the old blocks deleted, then the new
+    ones inserted."""
+    out: list[tuple[Any, ...]] = []
+    i, j = olds.start, news.start
+    for group in groups:
+        out += [("deleted", k) for k in range(i, group.old.start)] + [("inserted", k) for k in range(j, group.new.start)]
+        out.append(("group", group))
+        i, j = group.old.stop, group.new.stop
+    return out + [("deleted", k) for k in range(i, olds.stop)] + [("inserted", k) for k in range(j, news.stop)]
+
+
+def _group_rows(group: _Group, new: Sequence[Block], details: list[Any], words: Mapping[str, str], moved: set[str]) -> list[tuple[Block, Row]]:
+    """The rows of a group in one language: each linked new block with its steps, the others inserted whole; a
+    sentence that moved (its text in moved) inserted as moved."""
+    olds, news, steps = next(d[1:] for d in details if group.new.start in d[0])
+    mine = [(gone, came) for gone, came in steps if (gone and olds[gone[0]].block in group.old) or (came and news[came[0]].block in group.new)]
+    paired = [n for n, (gone, came) in enumerate(mine) if gone and came]
+    rows: dict[int, list[Step]] = {j: [] for j in group.linked}
+    for n, (gone, came) in enumerate(mine):
+        if came and news[came[0]].block in rows:
+            rows[news[came[0]].block].append((gone, came))
+        elif gone and not came:  # with the block of the pair before it, else after it, else the first linked one
+            near = [p for p in paired if p < n][-1:] or [p for p in paired if p > n][:1]
+            rows[news[mine[near[0]][1][0]].block if near else min(group.linked)].append((gone, came))
+    out = []
+    for j in group.new:
+        if j not in rows:
+            out.append((new[j], Row(new[j].kind, "inserted", mark("ins", new[j].text, words))))
+            continue
+        parts = word_pieces(row_steps(olds, news, rows[j], moved))
+        status = "changed" if any(kind != "=" for kind, _ in parts) else "same"
+        out.append((new[j], Row(new[j].kind, status, marked(parts, words) if status == "changed" else html.escape(new[j].text, quote=False))))
+    return out
+
+
+def compare(old: tuple[Block, ...], new: tuple[Block, ...], words: Mapping[str, str],
+            others: Sequence[tuple[tuple[Block, ...], tuple[Block, ...]]] = ()) -> list[Row]:
     """The rows of the comparison: the blocks that changed, each section's title over its first change.
 
+    others: the same two versions in the other languages; when their blocks correspond one to one with these, what
+    is shown as changed, inserted, deleted, moved or new is decided on all of them together (rule 5).
     A section whose text is all new (everything under its title inserted) shows its title and a link to it in the
     text above instead of its text again: the page (and its PDF) holds that text already, a few lines up."""
-    pairs = align(old, new)
-    deleted: dict[str, int] = {}
-    for i, j in pairs:
-        if j is None and i is not None:
-            deleted.setdefault(old[i].text, i)
-    moved: dict[int, int] = {}  # new index: old index of a block that only moved
-    for i, j in pairs:
-        if i is None and j is not None and new[j].text in deleted and deleted[new[j].text] not in moved.values():
-            moved[j] = deleted[new[j].text]
+    return _rows(_decided(tuple((tuple(o), tuple(n)) for o, n in ((old, new), *others))), words)
+
+
+def _decided(versions: tuple[tuple[tuple[Block, ...], tuple[Block, ...]], ...]) -> tuple[list[tuple[Any, ...]], list[Any], tuple[Block, ...], tuple[Block, ...]]:
+    """The plan for the first of the versions, decided with the others that correspond to it block by block."""
+    shape = [tuple(b.kind for b in version[0]) + ("|",) + tuple(b.kind for b in version[1]) for version in versions]
+    together = tuple(sorted((v for v, s in zip(versions, shape) if s == shape[0]), key=_texts))  # one order in every language
+    events, details = _plan_cached(together)
+    return events, details[together.index(versions[0])], versions[0][0], versions[0][1]
+
+
+def _texts(version: tuple[tuple[Block, ...], tuple[Block, ...]]) -> tuple[list[str], list[str]]:
+    return [b.text for b in version[0]], [b.text for b in version[1]]
+
+
+@functools.lru_cache(maxsize=16)  # the page in each language asks for the same plan
+def _plan_cached(versions: tuple[tuple[tuple[Block, ...], tuple[Block, ...]], ...]) -> tuple[list[tuple[Any, ...]], list[list[Any]]]:
+    return _plan(versions)
+
+
+def _rows(decided: tuple[list[tuple[Any, ...]], list[Any], tuple[Block, ...], tuple[Block, ...]], words: Mapping[str, str]) -> list[Row]:
+    events, details, old, new = decided
+    moved = moved_texts(d[1:] for d in details)
     entries: list[tuple[Block, Row]] = []  # every block in reading order, the unchanged ones as "same"
-    for i, j in pairs:
-        block = new[j] if j is not None else old[i]  # type: ignore[index]
-        if i is not None and j is not None:
-            if old[i].text == new[j].text:
-                entries.append((block, Row(block.kind, "same", html.escape(block.text, quote=False))))
-            else:
-                entries.append((block, Row(block.kind, "changed", diff_words(old[i].text, new[j].text, words))))
-        elif j is not None:
-            if j in moved:
-                said = html.escape(words["moved"])
-                entries.append((block, Row(block.kind, "moved", f'<span class="mdx-diff__moved">{said}</span> {html.escape(block.text, quote=False)}')))
-            else:
-                entries.append((block, Row(block.kind, "inserted", mark("ins", block.text, words))))
-        elif i not in moved.values():
-            entries.append((block, Row(block.kind, "deleted", mark("del", block.text, words))))
-        elif block.heading:  # a title that moved: shown where it went, and over what was deleted under it here
-            entries.append((block, Row(block.kind, "same", html.escape(block.text, quote=False))))
+    for event in events:
+        kind = event[0]
+        if kind == "same":
+            entries.append((new[event[2]], Row(new[event[2]].kind, "same", html.escape(new[event[2]].text, quote=False))))
+        elif kind == "group":
+            entries += _group_rows(event[1], new, details, words, moved)
+        elif kind == "inserted":
+            entries.append((new[event[1]], Row(new[event[1]].kind, "inserted", mark("ins", new[event[1]].text, words))))
+        elif kind == "deleted":
+            entries.append((old[event[1]], Row(old[event[1]].kind, "deleted", mark("del", old[event[1]].text, words))))
+        elif kind == "moved":
+            block = new[event[2]]
+            said = html.escape(words["moved"])
+            entries.append((block, Row(block.kind, "moved", f'<span class="mdx-diff__moved">{said}</span> {html.escape(block.text, quote=False)}')))
+        elif old[event[1]].heading:  # a title that moved: shown where it went, and over what was deleted under it here
+            entries.append((old[event[1]], Row(old[event[1]].kind, "same", html.escape(old[event[1]].text, quote=False))))
     rows: list[Row] = []
     title: Row | None = None  # the last unchanged title read, not shown yet
     for block, row in _new_sections(entries, words):
         if row.status == "same":
             title = row if block.heading else title
             continue
-        if block.heading:
+        if block.heading:  # a new title under an unchanged one of a higher level: that one over it
+            if title is not None and int(title.kind[1:]) < block.level:
+                rows.append(Row(title.kind, "context", title.html))
             title = None
         elif title is not None:
             rows.append(Row(title.kind, "context", title.html))
@@ -291,22 +316,25 @@ def items(rows: Iterable[Row]) -> list[dict[str, Any]]:
     return out
 
 
-def changes(old: str, new: str, words: Mapping[str, str], cache: Path | None = None) -> list[dict[str, Any]]:
+def changes(old: str, new: str, words: Mapping[str, str], cache: Path | None = None,
+            others: Sequence[tuple[str, str]] = ()) -> list[dict[str, Any]]:
     """What changed from the old Markdown text to the new one: the items of the partial (diff.html).
 
-    With cache (a folder, .cache/artelabs/diff/), a comparison is kept under the sha256 of both texts, the
+    others: the same two versions in the other languages (old, new), compared alike (rule 5).
+    With cache (a folder, .cache/artelabs/diff/), a comparison is kept under the sha256 of all the texts, the
     words and this file's source, and taken from there at the next build: the texts of the versions change
     rarely, and comparing them is most of the markers' time. A cache that cannot be written is skipped."""
     key = tuple(sorted(words.items()))
+    others = tuple(tuple(pair) for pair in others)  # type: ignore[misc]
     if cache is None:
-        return _changes(old, new, key)
-    digest = hashlib.sha256("\0".join([_source(), old, new, json.dumps(key)]).encode()).hexdigest()
+        return _changes(old, new, key, others)  # type: ignore[arg-type]
+    digest = hashlib.sha256("\0".join([_source(), old, new, json.dumps(key), json.dumps(others)]).encode()).hexdigest()
     path = cache / f"{digest}.json"
     try:
         return [_item(item) for item in json.loads(path.read_text(encoding="utf-8"))]
     except (OSError, ValueError, TypeError, KeyError):
         pass
-    found = _changes(old, new, key)
+    found = _changes(old, new, key, others)  # type: ignore[arg-type]
     try:
         cache.mkdir(parents=True, exist_ok=True)
         temporary = path.with_name(f".{path.name}.{os.getpid()}")
@@ -331,9 +359,13 @@ def _item(stored: dict[str, Any]) -> dict[str, Any]:
 
 @functools.cache
 def _source() -> str:
-    return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+    """The comparison's code: this module and artelabs/wordalign.py."""
+    from artelabs import wordalign
+
+    return hashlib.sha256(Path(__file__).read_bytes() + Path(wordalign.__file__).read_bytes()).hexdigest()
 
 
 @functools.lru_cache(maxsize=32)  # the check before a build and the page itself ask for the same comparison
-def _changes(old: str, new: str, words: tuple[tuple[str, str], ...]) -> list[dict[str, Any]]:
-    return items(compare(blocks(old), blocks(new), dict(words)))
+def _changes(old: str, new: str, words: tuple[tuple[str, str], ...], others: tuple[tuple[str, str], ...]) -> list[dict[str, Any]]:
+    found = compare(blocks(old), blocks(new), dict(words), [(blocks(o), blocks(n)) for o, n in others])
+    return items(found)

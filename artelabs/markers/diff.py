@@ -8,7 +8,8 @@ were written, byte for byte. The first version of a document says that it has no
 The two texts are the versions' Markdown as their pages read it: the frozen text of an archived version, the
 current text (docs/DOC.md) for the version that includes it; without front matter, the archived note and the
 markers that stand alone on their line (the version line, the history, the sources); a marker in a sentence
-(`<!-- company:legal_name -->`) counts as the words it shows. artelabs/worddiff.py compares them; the
+(`<!-- company:legal_name -->`) counts as the words it shows. artelabs/worddiff.py compares them, with the
+same two versions in the site's other languages, so that English and French show each change alike; the
 partial diff.html writes the result. Words in data/strings.yml (diff.*).
 
 The section's id is `compare`, not `changes`: the terms have a section "Changes to these terms" `{ #changes }`.
@@ -16,6 +17,7 @@ The section's id is `compare`, not `changes`: the terms have a section "Changes 
 
 from __future__ import annotations
 
+import copy
 import html
 import re
 from typing import Any
@@ -48,8 +50,21 @@ def render(renderer: Renderer, rest: str, body: str, alone: bool) -> str:
     if previous is not None:
         said = {key: renderer.t(f"diff.{key}") for key in ("inserted", "deleted", "moved", "section")}
         cache = datafile.cache_folder(renderer.root / "data" / "ports.yml") / "diff"
-        items = worddiff.changes(text(renderer, doc, previous), text(renderer, doc, version), said, cache)
+        others = [(text(other, doc, previous), text(other, doc, version)) for other in _other_languages(renderer)]
+        items = worddiff.changes(text(renderer, doc, previous), text(renderer, doc, version), said, cache, others)
     return renderer.template("diff.html", items=items, previous=previous, one_line=False) + "\n"
+
+
+def _other_languages(renderer: Renderer) -> list[Renderer]:
+    """The renderer in each of the site's other languages: their texts are compared alike (worddiff, rule 5)."""
+    out = []
+    for lang in renderer.languages:
+        if lang != renderer.lang:
+            other = copy.copy(renderer)
+            other.lang = lang
+            vars(other).pop("render", None)  # a wrapper set on the instance (hooks/markers.py) renders in its own language
+            out.append(other)
+    return out
 
 
 def version_of(lines: list[str], documents: dict[str, Any]) -> tuple[str, str] | None:
