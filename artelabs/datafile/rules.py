@@ -112,8 +112,9 @@ def anchor_aliases(document: Document, context: dict[str, Any]) -> None:
                                 "expected an alias only for an id that is gone")
 
 
-# Sections that are read on their page and never searched (artelabs/search.py leaves them out of the index).
-UNSEARCHED = ("#sources", "#history")
+# Sections that are read on their page and never searched (artelabs/search.py leaves them out of the index):
+# a page's sources and history, and the home page's list of every page (each page is found by its own words).
+UNSEARCHED = ("#sources", "#history", "#all-pages")
 
 
 def search_keywords(document: Document, context: dict[str, Any]) -> None:
@@ -128,7 +129,7 @@ def search_keywords(document: Document, context: dict[str, Any]) -> None:
             hint = f" (did you mean {near[0]}?)" if near else ""
             raise DataError(f"{where}: no such page#anchor in data/anchors.txt{hint}, expected a section that exists")
         if key.endswith(UNSEARCHED) or "/versions/" in key:
-            raise DataError(f"{where}: this section is not searched (sources, history, earlier versions), "
+            raise DataError(f"{where}: this section is not searched (sources, history, the list of pages, earlier versions), "
                             "expected a section of a page's current text")
 
 

@@ -91,8 +91,8 @@ _PIPELINE = (
     r"""((b,w=s=>s.toLowerCase().replace(/’/g,"'").replace(/^'+|'+$/g,"")"""
     r""".replace(/^(?:[cdjlmnst]|qu|jusqu|lorsqu|puisqu)'(?=.)/,"").replace(/'s$/,""),"""
     r"""f=s=>s.normalize("NFD").replace(/[\u0300-\u036f]/g,"").replace(/œ/g,"oe").replace(/æ/g,"ae"))=>{"""
-    r"""b.pipeline._stack=[t=>(t.update(w),t.toString()?t:void 0),...b.pipeline._stack.flatMap(p=>/^stemmer/"""
-    r""".test(p.label)?[t=>t.update(f),p]:[p])];"""
+    r"""let s=b.pipeline._stack,i=s.findIndex(p=>/^stemmer/.test(p.label));s.splice(i<0?s.length:i,0,t=>t.update(f));"""
+    r"""s.unshift(t=>(t.update(w),t.toString()?t:void 0));"""
     r"""b.searchPipeline._stack=[...b.pipeline._stack];self.mdxSearch=b.searchPipeline})(this),"""
 )
 EXACT = 4  # a word typed weighs this much more where the page has its stem than where a longer word starts with it
