@@ -151,3 +151,73 @@ def test_customers_words_are_in_the_index_and_on_no_page(site: Path) -> None:
         assert index["config"]["fields"]["title"]["boost"] > index["config"]["fields"]["keywords"]["boost"] > 1
     shown = [p for p in site.rglob("*.html") if "undelete" in p.read_text(encoding="utf-8")]
     assert shown == [], f"a keyword is shown on {shown}"
+
+
+# -----------------------------------------------------------------------------
+# data/search-keywords.yml: a key naming no searched section stops the build in one line
+# -----------------------------------------------------------------------------
+
+
+def keywords_copy(tmp_path: Path, old: str, new: str) -> Path:
+    data = tmp_path / "data"
+    (data / "schemas").mkdir(parents=True)
+    for name in ("schemas/search-keywords.schema.json", "anchors.txt"):
+        (data / name).write_bytes((ROOT / "data" / name).read_bytes())
+    text = (ROOT / "data" / "search-keywords.yml").read_text(encoding="utf-8")
+    assert old in text, old
+    (data / "search-keywords.yml").write_text(text.replace(old, new, 1), encoding="utf-8")
+    return data / "search-keywords.yml"
+
+
+def line_of(text: str) -> int:
+    source = (ROOT / "data" / "search-keywords.yml").read_text(encoding="utf-8")
+    return source[: source.index(text)].count("\n") + 1
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ("/mail/mailbox/#auto-reply:", "/mail/mailbox/#autoreply:",
+         "{line}: /mail/mailbox/#autoreply: no such page#anchor in data/anchors.txt (did you mean "
+         "/mail/mailbox/#auto-reply?), expected a section that exists"),
+        ("/mail/mailbox/#auto-reply:", "/mail/mailbox/#sources:",
+         "{line}: /mail/mailbox/#sources: this section is not searched (sources, history, the list of pages, earlier "
+         "versions), expected a section of a page's current text"),
+        ("/mail/mailbox/#auto-reply:", "/mail/mailbox/#auto-reply-x:",
+         "{line}: /mail/mailbox/#auto-reply-x: no such page#anchor in data/anchors.txt (did you mean "
+         "/mail/mailbox/#auto-reply?), expected a section that exists"),
+        ("/mail/mailbox/#auto-reply:", "/mail/nowhere/#out:",
+         "{line}: /mail/nowhere/#out: no such page#anchor in data/anchors.txt, expected a section that exists"),
+        ("/mail/mailbox/#auto-reply:", "mail/mailbox/#auto-reply:",
+         "{line}: mail/mailbox/#auto-reply: a key that is not allowed, expected a section as in data/anchors.txt, "
+         "such as /mail/mailbox/#auto-reply (/#webmail on the home page)"),
+        ("/mail/mailbox/#auto-reply:\n  en: [holiday, vacation, away, away message, absence]\n  fr:",
+         "/mail/mailbox/#auto-reply:\n  en: [holiday, vacation, away, away message, absence]\n  fe:",
+         "{line}: /mail/mailbox/#auto-reply: missing key 'fr', expected en, fr"),
+    ],
+    ids=["typo", "sources", "near-miss", "no-such-page", "no-slash", "language"],
+)
+def test_a_keyword_key_that_names_no_section_is_refused_in_one_line(tmp_path: Path, old: str, new: str, expected: str) -> None:
+    from artelabs import datafile
+
+    path = keywords_copy(tmp_path, old, new)
+    with pytest.raises(datafile.DataError) as refused:
+        datafile.load_search_keywords(path)
+    message = str(refused.value)
+    assert "\n" not in message and message.startswith("data/search-keywords.yml:" + expected.format(line=line_of(old))), message
+
+
+def test_a_keyword_key_on_an_anchor_that_starts_no_section_is_refused_in_one_line(site: Path) -> None:
+    """A content tab (/mail/setup/#clients-android) is in data/anchors.txt but starts no section of the index: the
+    build stops, naming the file, the line and the key; a page's first heading stands for its opening words."""
+    import re
+
+    from artelabs import search
+
+    docs = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
+    words = {"en": ["phone"], "fr": ["natel"]}
+    with pytest.raises(search.SearchError) as refused:
+        search.section_keywords(docs, site, "en", {"/mail/setup/#clients-android": words}, lambda key: f"data/x.yml:7: {key}")
+    assert re.fullmatch(r"data/x\.yml:7: /mail/setup/#clients-android: no section of the en search index starts at this "
+                        r"anchor \(.*\), expected the anchor of a heading", str(refused.value)), refused.value
+    assert search.section_keywords(docs, site, "en", {"/mail/mailbox/#mailbox": words}, str) == {"mail/mailbox/": ["phone"]}

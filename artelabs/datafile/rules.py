@@ -125,7 +125,8 @@ def search_keywords(document: Document, context: dict[str, Any]) -> None:
     for key in document.data:
         where = f"{document.name}:{document.line((key,))}: {key}"
         if key not in registry:
-            near = difflib.get_close_matches(key, sorted(registry), n=1, cutoff=0.8)
+            searched = sorted(k for k in registry if not k.endswith(UNSEARCHED) and "/versions/" not in k)
+            near = difflib.get_close_matches(key, searched, n=1, cutoff=0.8)
             hint = f" (did you mean {near[0]}?)" if near else ""
             raise DataError(f"{where}: no such page#anchor in data/anchors.txt{hint}, expected a section that exists")
         if key.endswith(UNSEARCHED) or "/versions/" in key:
