@@ -187,6 +187,12 @@ def _singular(word: str) -> str:
 
 
 def _holds(plain: str, words: set[str], term: str, *, exact: bool = False) -> bool:
-    if " " in term:
-        return f" {term} " in f" {plain} "
+    if " " in term:  # a phrase, each of its words in the singular or the plural: "application passwords"
+        if exact:
+            return f" {term} " in f" {plain} "
+        return f" {_singulars(term)} " in f" {_singulars(plain)} "
     return (term if exact else _singular(term)) in words
+
+
+def _singulars(text: str) -> str:
+    return " ".join(_singular(word) for word in text.split())

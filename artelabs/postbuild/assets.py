@@ -32,6 +32,9 @@ And two changes to Material's search worker (the same version), by exact text to
    Material's wildcard, so a word half typed still finds its words. Stop words typed are left out of the
    query ("how do i" no longer matches every word that starts with i). The index's settings ask for it
    (`pipeline: [stopWordFilter, stemmer]`, artelabs/search.py).
+5. The section that answers first. Material gives a page's top (title and opening words) a bonus over its
+   sections; here a page's title names every task of the page, so that its top outranked the section
+   that answers. The bonus is halved: the page still heads its results, the section shows open under it.
 
 A Material upgrade that changes the bundle or the worker stops the build with one line.
 
@@ -106,6 +109,12 @@ WORKER_PATCHES = {
         ".flatMap(r=>/(^[+-]|[~^]\\d+$)/.test(r)?[r]:self.mdxSearch?(s=>s.flatMap(x=>[`${x}^${EXACT}`,`${x}*`]))"
         "(self.mdxSearch.runString(r).filter(Boolean)):[`${r}*`])".replace("${EXACT}", str(EXACT)),
     ),
+    # Material: a page's top (its title and opening words) scores `(1 + (1 + share of words found) ** 2)` times,
+    # a section `(1 + share ** 2)` times (search/_/index.ts). Each page here is a guide to several tasks, one per
+    # section, and its title names them all: the top outranked the section that answers ("out of office" put
+    # "Restore, forwarding, out of office, aliases and sharing" first, its sections folded under it). Ours: half
+    # that bonus; the page still heads its results, with the answering section open under it.
+    "a page's top weighs half Material's bonus": ("let g=+!c.parent+", "let g=.5*!c.parent+"),
 }
 
 
