@@ -30,7 +30,8 @@ And two changes to Material's search worker (the same version), by exact text to
    the language's stop words, its stemmer (lunr's English one, lunr-languages' French one, already
    downloaded), then the accents folded (« récupérer » and « recuperer » meet); the stem typed keeps
    Material's wildcard, so a word half typed still finds its words. Stop words typed are left out of the
-   query ("how do i" no longer matches every word that starts with i). The index's settings ask for it
+   query, and a word of one or two letters is looked up whole ("how do i" no longer matches every word that
+   starts with i). The index's settings ask for it
    (`pipeline: [stopWordFilter, stemmer]`, artelabs/search.py).
 5. The section that answers first. Material gives a page's top (title and opening words) a bonus over its
    sections; here a page's title names every task of the page, so that its top outranked the section
@@ -94,20 +95,27 @@ _PIPELINE = (
     r"""((b,w=s=>s.toLowerCase().replace(/’/g,"'").replace(/^'+|'+$/g,"")"""
     r""".replace(/^(?:[cdjlmnst]|qu|jusqu|lorsqu|puisqu)'(?=.)/,"").replace(/'s$/,""),"""
     r"""f=s=>s.normalize("NFD").replace(/[\u0300-\u036f]/g,"").replace(/œ/g,"oe").replace(/æ/g,"ae"))=>{"""
-    r"""let s=b.pipeline._stack,i=s.findIndex(p=>/^stemmer/.test(p.label));s.splice(i<0?s.length:i,0,t=>t.update(f));"""
+    r"""let s=b.pipeline._stack,i=s.findIndex(p=>/^stemmer/.test(p.label)),p=s[i],e=self.mdxExact=[];"""
+    r"""s.splice(i<0?s.length:i,i<0?0:1,t=>t.update(f),...i<0?[]:[t=>(i=e.indexOf(t.toString()))<0?p(t):(e.splice(i,1),t)]);"""
     r"""s.unshift(t=>(t.update(w),t.toString()?t:void 0));"""
     r"""b.searchPipeline._stack=[...b.pipeline._stack];self.mdxSearch=b.searchPipeline})(this),"""
 )
-EXACT = 4  # a word typed weighs this much more where the page has its stem than where a longer word starts with it
+EXACT = 4  # a stem typed weighs this much more where the page has it whole than where a longer word starts with it
+WILD = 3  # the shortest stem that also finds the words it starts: shorter ones are looked up whole
 WORKER_PATCHES = {
     # Material: `this.ref("location")`, after the pipeline functions the configuration does not ask for are removed.
     "one pipeline for the page and the query": ('this.ref("location");', _PIPELINE + 'this.ref("location");'),
-    # Material's query: `${term}*` for every word (transform, query/transform/index.ts); ours: the word through
-    # that pipeline, then the wildcard; a stop word typed is left out.
+    # Material's query: `${term}*` for every word (transform, query/transform/index.ts); ours: each word (a
+    # hyphenated one in its parts, as the index has it: Material hands « gardez-vous » over whole) through that
+    # pipeline, then the stem whole (weighing EXACT) and with the wildcard; a stop word typed is left out, and a
+    # stem of one or two letters is looked up whole only, not as the start of every word (« a* », « ou* »).
+    # lunr runs the pipeline again on a whole word of the query: the stems this patch hands it are listed in
+    # `self.mdxExact` and not stemmed twice (« donnees » -> donne -> don would find « donner »).
     "the words typed through that pipeline": (
         ".map(r=>/(^[+-]|[~^]\\d+$)/.test(r)?r:`${r}*`)",
-        ".flatMap(r=>/(^[+-]|[~^]\\d+$)/.test(r)?[r]:self.mdxSearch?(s=>s.flatMap(x=>[`${x}^${EXACT}`,`${x}*`]))"
-        "(self.mdxSearch.runString(r).filter(Boolean)):[`${r}*`])".replace("${EXACT}", str(EXACT)),
+        ".flatMap((r,n)=>/(^[+-]|[~^]\\d+$)/.test(r)?[r]:self.mdxSearch?(n||self.mdxExact.splice(0),r.split(lunr.tokenizer.separator)"
+        ".flatMap(w=>w?self.mdxSearch.runString(w).filter(Boolean).flatMap(x=>(self.mdxExact.push(x),x.length>=WILD?[`${x}^EXACT`,`${x}*`]:[x])):[]))"
+        ":[`${r}*`])".replace("WILD", str(WILD)).replace("EXACT", str(EXACT)),
     ),
     # Material: a page's top (its title and opening words) scores `(1 + (1 + share of words found) ** 2)` times,
     # a section `(1 + share ** 2)` times (search/_/index.ts). Each page here is a guide to several tasks, one per
