@@ -136,14 +136,16 @@ class Fields:
     def indexed(self, docs: list[dict]) -> list[dict]:
         out = []
         for doc in docs:
-            keywords = self.keywords.get(doc["location"], [])
-            title, text, said = self.tokens(doc["title"]), self.tokens(doc["text"]), self.tokens(" ".join(keywords))
+            title = self.tokens(doc["title"])
+            # A keyword its title already says adds nothing but weight to that word: left out.
+            keywords = [k for k in self.keywords.get(doc["location"], []) if not set(self.tokens(k)) <= set(title)]
+            text, said = self.tokens(doc["text"]), self.tokens(" ".join(keywords))
             have = {*title, *said}
             top = [w for w in self.expand(f"{doc['title']} {' '.join(keywords)}") if w not in have]
             have |= {*top, *text}
             more = [w for w in self.expand(doc["text"]) if w not in have]
             entry = {**doc}
-            if keywords and "#" in doc["location"]:  # a section customers' words are written for: an answer
+            if self.keywords.get(doc["location"]) and "#" in doc["location"]:  # customers' words for it: an answer
                 entry["boost"] = doc.get("boost", 1) * ANSWER
             if keywords or top:
                 entry["keywords"] = " ".join([*keywords, *top])
