@@ -12,8 +12,9 @@
   the text): `keywords`, weighted between a section's title and its text: the customers'
   words for that section (data/search-keywords.yml, keyed by /page/#anchor) and the other
   words of each synonym group (data/synonyms.yml) one of whose words is in the title or
-  the keywords; `variants`, weighted as the text: the other words of the synonym groups of
-  the text. Both also hold hyphenated words written as one ("subprocessors", "email").
+  the keywords; `more`, weighted as the text: the section's text after its opening words
+  (a result shows about 240 characters of it, EXCERPT) and the other words of the synonym
+  groups of the text. Both also hold hyphenated words written as one ("subprocessors").
 - A section with customers' words is an answer to a task: it weighs twice (ANSWER).
 - The index asks Material for a stemmer (`pipeline`); the worker's patch
   (artelabs/postbuild/assets.py) runs one pipeline on the index and on the words typed:
@@ -34,6 +35,9 @@ from artelabs.datafile.rules import UNSEARCHED
 # in full on their pages; the index keeps each section's title and opening words, so that "cookies" or
 # "résiliation" finds the section and the first search downloads less.
 SUMMARY = 300  # characters of text kept per section of a summarized page
+# A result shows the section's opening words: the text field holds about this many characters, the rest of the
+# section goes into the hidden field `more`, searched with the same weight.
+EXCERPT = 240
 # Material's search keeps the stemmer in the pipeline (lunr's English one, lunr-languages' French one);
 # the worker's patch (artelabs/postbuild/assets.py) stems the words typed as well, and folds accents.
 PIPELINE = ["stopWordFilter", "stemmer"]
@@ -81,6 +85,16 @@ def split_search_index(
         config = {**index["config"], "lang": [lang], "pipeline": PIPELINE}
         content = {"config": config, "docs": docs}
         target.write_text(json.dumps(content, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+
+
+def excerpt(text: str, size: int = EXCERPT) -> tuple[str, str]:
+    """The opening words a result shows (about `size` characters, up to a word; code kept whole), and the rest."""
+    shown = 0
+    for match in re.finditer(r"<code>.*?</code>|[^\s<]+(?:<(?!code>)[^\s<]*)*", text):
+        shown += len(re.sub(r"<[^>]+>", "", match.group())) + 1
+        if shown > size and match.end() < len(text):
+            return text[: match.end()] + " …", text[match.end() :].strip()
+    return text, ""
 
 
 def lean(text: str, location: str = "", summarized: tuple[str, ...] = ()) -> str:
@@ -149,8 +163,10 @@ class Fields:
                 entry["boost"] = doc.get("boost", 1) * ANSWER
             if keywords or top:
                 entry["keywords"] = " ".join([*keywords, *top])
-            if more:
-                entry["variants"] = " ".join(more)
+            shown, rest = excerpt(doc["text"])
+            entry["text"] = shown
+            if more or rest:
+                entry["more"] = " ".join([rest, *more]).strip()
             out.append(entry)
         return out
 
