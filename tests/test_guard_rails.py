@@ -516,7 +516,7 @@ def test_material_s_bundle_is_patched_once_and_refused_when_its_text_changed(tmp
     assert [patched.count(f"/*mdx: {name}*/") for name in bundle.PATCHES] == [1] * len(bundle.PATCHES)
     assert [patched_worker.count(f"/*mdx: {name}*/") for name in bundle.WORKER_PATCHES] == [1] * len(bundle.WORKER_PATCHES)
     assert 'namedItem("search")?ks():tt' not in patched and "new Worker(e)" in patched
-    assert "self.mdxSearch.runString(r)" in patched_worker
+    assert "self.mdxSearch.runString(w)" in patched_worker and "let g=.5*!c.parent+" in patched_worker
     bundle.patch_bundle(tmp_path)
     assert target.read_text(encoding="utf-8") == patched and worker.read_text(encoding="utf-8") == patched_worker
     shipped, _ = copies[bundle.BUNDLE_GLOB]
