@@ -14,7 +14,9 @@
   words of each synonym group (data/synonyms.yml) one of whose words is in the title or
   the keywords; `more`, weighted as the text: the section's text after its opening words
   (a result shows about 240 characters of it, EXCERPT) and the other words of the synonym
-  groups of the text. Both also hold hyphenated words written as one ("subprocessors").
+  groups of the text; in a language other than the default one, also the section's English
+  title and English customers' words (an English word typed on a French page finds its
+  section). Both fields also hold hyphenated words written as one ("subprocessors").
 - A section with customers' words is an answer to a task: it weighs twice (ANSWER).
 - The index asks Material for a stemmer (`pipeline`); the worker's patch
   (artelabs/postbuild/assets.py) runs one pipeline on the index and on the words typed:
@@ -64,6 +66,7 @@ def split_search_index(
     path = site / "search" / "search_index.json"
     index = json.loads(path.read_text(encoding="utf-8"))
     separator = re.compile(index["config"]["separator"])
+    english = {doc["location"]: doc["title"] for doc in index["docs"]}  # the default language's titles
     for lang in languages:
         if lang == default:
             docs = [doc for doc in index["docs"] if not any(doc["location"].startswith(f"{o}/") for o in others)]
@@ -80,7 +83,11 @@ def split_search_index(
         docs = [doc for doc in docs if "/versions/" not in doc["location"] and not doc["location"].endswith(UNSEARCHED)]
         docs = [{**doc, "text": lean(doc["text"], doc["location"], summarized)} for doc in docs]
         words = section_keywords(docs, root, lang, keywords or {}, where)
-        docs = Fields(separator, (synonyms or {}).get(lang, []), words).indexed(docs)
+        theirs = section_keywords(docs, root, default, keywords or {}, where) if lang != default else {}
+        titles = {} if lang == default else {
+            doc["location"]: " ".join([english.get(doc["location"], ""), *theirs.get(doc["location"], [])]) for doc in docs
+        }
+        docs = Fields(separator, (synonyms or {}).get(lang, []), words, titles).indexed(docs)
         target.parent.mkdir(parents=True, exist_ok=True)
         config = {**index["config"], "lang": [lang], "pipeline": PIPELINE}
         content = {"config": config, "docs": docs}
@@ -144,8 +151,9 @@ def _first_heading(page: Path) -> str | None:
 class Fields:
     """The hidden fields of one language's sections."""
 
-    def __init__(self, separator: re.Pattern[str], groups: list[list[str]], keywords: dict[str, list[str]]) -> None:
-        self.separator, self.groups, self.keywords = separator, groups, keywords
+    def __init__(self, separator: re.Pattern[str], groups: list[list[str]], keywords: dict[str, list[str]],
+                 titles: dict[str, str] | None = None) -> None:
+        self.separator, self.groups, self.keywords, self.titles = separator, groups, keywords, titles or {}
 
     def indexed(self, docs: list[dict]) -> list[dict]:
         out = []
@@ -156,8 +164,12 @@ class Fields:
             text, said = self.tokens(doc["text"]), self.tokens(" ".join(keywords))
             have = {*title, *said}
             top = [w for w in self.expand(f"{doc['title']} {' '.join(keywords)}") if w not in have]
+            # The section's title and customers' words in the default language: the English words French speakers
+            # type (« forward », « out of office »), searched with the text's weight.
+            loan = [w for w in dict.fromkeys(self.tokens(self.titles.get(doc["location"], ""))) if w not in have | {*top}]
             have |= {*top, *text}
             more = [w for w in self.expand(doc["text"]) if w not in have]
+            more += [w for w in loan if w not in have and w not in more]
             entry = {**doc}
             if self.keywords.get(doc["location"]) and "#" in doc["location"]:  # customers' words for it: an answer
                 entry["boost"] = doc.get("boost", 1) * ANSWER
