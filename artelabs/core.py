@@ -138,6 +138,19 @@ def synonyms(config: MkDocsConfig) -> dict[str, list[list[str]]]:
     return _load(lambda: datafile.load_synonyms(path, tuple(languages(config))))
 
 
+def search_keywords(config: MkDocsConfig) -> dict[str, dict[str, list[str]]]:
+    """data/search-keywords.yml: {"/page/#anchor": {lang: [words]}}, the customers' words the index adds to a section."""
+    root = Path(config.config_file_path).parent
+    return _load(lambda: datafile.load_search_keywords(root / "data" / "search-keywords.yml"))
+
+
+def where(data_file: str, config: MkDocsConfig) -> Any:
+    """where(key) -> "data/NAME.yml:LINE: key": a top-level key of a data file, for a refusal found after it was read."""
+    root = Path(config.config_file_path).parent
+    document = datafile.Document(root / data_file, data_file)
+    return lambda key: f"{data_file}:{document.line((key,))}: {key}"
+
+
 def company_line(config: MkDocsConfig, lang: str) -> str:
     """"Legal name, address, UID …" of data/company.yml, each unknown one said so, for the footer and PDF covers."""
     company, t = more(config)["company"], strings(config)

@@ -2,56 +2,106 @@
 
 - One index per language: /search/ for English, /fr/search/ for French.
   mkdocs-static-i18n writes one index for every language; it is split after every
-  language is built, each part with its own lunr language (French stemming), and
-  pages of a language other than the default one point Material's `base` at
-  their language's root, so that they load their own index.
+  language is built, each part with its own lunr language, and pages of a language
+  other than the default one point Material's `base` at their language's root, so
+  that they load their own index.
 - Content tab labels are separate words (Material's index glued them together:
   "iPhone/iPad/MacAndroidOutlookThunderbird").
-- Synonyms per language (data/synonyms.yml: courriel ↔ e-mail, mdp ↔ mot de passe)
-  are added to each indexed section that holds one of them, so that either word
-  finds it.
+- Each section gets two fields that the index holds and no page shows (Material indexes
+  every field of its configuration, mkdocs.yml `fields:`, and shows only the title and
+  the text): `keywords`, weighted between a section's title and its text: the customers'
+  words for that section (data/search-keywords.yml, keyed by /page/#anchor) and the other
+  words of each synonym group (data/synonyms.yml) one of whose words is in the title or
+  the keywords; `more`, weighted as the text: the section's text after its opening words
+  (a result shows about 240 characters of it, EXCERPT) and the other words of the synonym
+  groups of the text; in a language other than the default one, also the section's English
+  title and English customers' words (an English word typed on a French page finds its
+  section). Both fields also hold hyphenated words written as one ("subprocessors").
+- A section with customers' words is an answer to a task: it weighs twice (ANSWER).
+- The index asks Material for a stemmer (`pipeline`); the worker's patch
+  (artelabs/postbuild/assets.py) runs one pipeline on the index and on the words typed:
+  elided articles and possessives dropped, stop words, accents folded, the language's
+  stemmer. Accents, plurals and verb forms therefore need no words in the index.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
 
-UNSEARCHED = ("#sources", "#history")
+from artelabs.datafile.rules import UNSEARCHED
+
 # The legal texts (every document of data/legal-versions.yml: terms, privacy, dpa, ...) are long and read
 # in full on their pages; the index keeps each section's title and opening words, so that "cookies" or
 # "résiliation" finds the section and the first search downloads less.
 SUMMARY = 300  # characters of text kept per section of a summarized page
+# A result shows the section's opening words: the text field holds about this many characters, the rest of the
+# section goes into the hidden field `more`, searched with the same weight.
+EXCERPT = 240
+# Material's search keeps the stemmer in the pipeline (lunr's English one, lunr-languages' French one);
+# the worker's patch (artelabs/postbuild/assets.py) stems the words typed as well, and folds accents.
+PIPELINE = ["stopWordFilter", "stemmer"]
+# A section that data/search-keywords.yml gives customers' words to is the site's answer to a task: it weighs
+# twice a section without them, so that the task's question lists it first under its page, where Material
+# would otherwise put the page's opening words (a page's top gets a bonus in Material's ranking).
+ANSWER = 2
+# A verb and its pronoun (« activez-le », « adressez-vous ») or « peut-être » are not written as one word.
+PRONOUN = re.compile(r"[-‑](?:le|la|les|lui|leur|moi|toi|nous|vous|en|y|il|elle|on|ils|elles|être|ce|t|je)$")
+
+
+class SearchError(Exception):
+    """A keyword entry that names no searched section: one line."""
 
 
 def split_search_index(
     site: Path, languages: list[str], synonyms: dict[str, list[list[str]]] | None = None, summarized: tuple[str, ...] = (),
+    keywords: dict[str, dict[str, list[str]]] | None = None, where: Callable[[str], str] = lambda key: key,
 ) -> None:
-    """The combined index as one index per language (the default language's at the root), with synonyms;
-    sections of pages under `summarized` (the legal documents: "terms/", ...) keep their opening words only."""
+    """The combined index as one index per language (the default language's at the root), with the hidden fields;
+    sections of pages under `summarized` (the legal documents: "terms/", ...) keep their opening words only.
+    `keywords`: {"/page/#anchor": {lang: [words]}}; `where(key)`: the file and line of a key, for a refusal."""
     default, others = languages[0], languages[1:]
     path = site / "search" / "search_index.json"
     index = json.loads(path.read_text(encoding="utf-8"))
+    separator = re.compile(index["config"]["separator"])
+    english = {doc["location"]: doc["title"] for doc in index["docs"]}  # the default language's titles
     for lang in languages:
         if lang == default:
             docs = [doc for doc in index["docs"] if not any(doc["location"].startswith(f"{o}/") for o in others)]
-            target = path
+            target, root = path, site
         else:
             docs = [
                 {**doc, "location": doc["location"][len(lang) + 1 :]}
                 for doc in index["docs"]
                 if doc["location"].startswith(f"{lang}/")
             ]
-            target = site / lang / "search" / "search_index.json"
+            target, root = site / lang / "search" / "search_index.json", site / lang
         # Earlier texts are found by their own links; a page's sources and history are read on the page,
         # not searched: keeping them out keeps the index, which every first search downloads, small.
         docs = [doc for doc in docs if "/versions/" not in doc["location"] and not doc["location"].endswith(UNSEARCHED)]
-        groups = (synonyms or {}).get(lang, [])
-        docs = [{**doc, "text": with_synonyms(doc["title"], lean(doc["text"], doc["location"], summarized), groups)} for doc in docs]
+        docs = [{**doc, "text": lean(doc["text"], doc["location"], summarized)} for doc in docs]
+        words = section_keywords(docs, root, lang, keywords or {}, where)
+        theirs = section_keywords(docs, root, default, keywords or {}, where) if lang != default else {}
+        titles = {} if lang == default else {
+            doc["location"]: " ".join([english.get(doc["location"], ""), *theirs.get(doc["location"], [])]) for doc in docs
+        }
+        docs = Fields(separator, (synonyms or {}).get(lang, []), words, titles).indexed(docs)
         target.parent.mkdir(parents=True, exist_ok=True)
-        content = {"config": {**index["config"], "lang": [lang]}, "docs": docs}
+        config = {**index["config"], "lang": [lang], "pipeline": PIPELINE}
+        content = {"config": config, "docs": docs}
         target.write_text(json.dumps(content, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+
+
+def excerpt(text: str, size: int = EXCERPT) -> tuple[str, str]:
+    """The opening words a result shows (about `size` characters, up to a word; code kept whole), and the rest."""
+    shown = 0
+    for match in re.finditer(r"<code>.*?</code>|[^\s<]+(?:<(?!code>)[^\s<]*)*", text):
+        shown += len(re.sub(r"<[^>]+>", "", match.group())) + 1
+        if shown > size and match.end() < len(text):
+            return text[: match.end()] + " …", text[match.end() :].strip()
+    return text, ""
 
 
 def lean(text: str, location: str = "", summarized: tuple[str, ...] = ()) -> str:
@@ -68,19 +118,98 @@ def lean(text: str, location: str = "", summarized: tuple[str, ...] = ()) -> str
     return text
 
 
-def with_synonyms(title: str, text: str, groups: list[list[str]]) -> str:
-    """The text, with the words of every group one of whose words it (or its title) holds.
+def section_keywords(
+    docs: list[dict], root: Path, lang: str, keywords: dict[str, dict[str, list[str]]], where: Callable[[str], str],
+) -> dict[str, list[str]]:
+    """{location: [keywords]} of one language. A key names a section (/page/#anchor) or a page's first heading
+    (/mail/mailbox/#mailbox: the page's opening words); one that names neither stops the build."""
+    locations = {doc["location"] for doc in docs}
+    words: dict[str, list[str]] = {}
+    for key, entry in keywords.items():
+        page, _, anchor = key.lstrip("/").partition("#")
+        location = f"{page}#{anchor}"
+        if location not in locations:
+            if page in locations and _first_heading(root / page / "index.html") == anchor:
+                location = page
+            else:
+                raise SearchError(
+                    f"{where(key)}: no section of the {lang} search index starts at this anchor (a tab, a table row or "
+                    "a page that is not searched?), expected the anchor of a heading"
+                )
+        words[location] = entry[lang]
+    return words
 
-    A word counts in the singular or the plural ("cookie" for "cookies"); a phrase as written.
-    """
-    plain = " ".join(re.findall(r"[\w'-]+", re.sub(r"<[^>]+>", " ", f"{title} {text}").lower()))
+
+def _first_heading(page: Path) -> str | None:
+    try:
+        match = re.search(r'<h1 id="([^"]+)"', page.read_text(encoding="utf-8"))
+    except OSError:
+        return None
+    return match.group(1) if match else None
+
+
+class Fields:
+    """The hidden fields of one language's sections."""
+
+    def __init__(self, separator: re.Pattern[str], groups: list[list[str]], keywords: dict[str, list[str]],
+                 titles: dict[str, str] | None = None) -> None:
+        self.separator, self.groups, self.keywords, self.titles = separator, groups, keywords, titles or {}
+
+    def indexed(self, docs: list[dict]) -> list[dict]:
+        out = []
+        for doc in docs:
+            title = self.tokens(doc["title"])
+            # A keyword its title already says adds nothing but weight to that word: left out.
+            keywords = [k for k in self.keywords.get(doc["location"], []) if not set(self.tokens(k)) <= set(title)]
+            text, said = self.tokens(doc["text"]), self.tokens(" ".join(keywords))
+            have = {*title, *said}
+            top = [w for w in self.expand(f"{doc['title']} {' '.join(keywords)}") if w not in have]
+            # The section's title and customers' words in the default language: the English words French speakers
+            # type (« forward », « out of office »), searched with the text's weight.
+            loan = [w for w in dict.fromkeys(self.tokens(self.titles.get(doc["location"], ""))) if w not in have | {*top}]
+            have |= {*top, *text}
+            more = [w for w in self.expand(doc["text"]) if w not in have]
+            more += [w for w in loan if w not in have and w not in more]
+            entry = {**doc}
+            if self.keywords.get(doc["location"]) and "#" in doc["location"]:  # customers' words for it: an answer
+                entry["boost"] = doc.get("boost", 1) * ANSWER
+            if keywords or top:
+                entry["keywords"] = " ".join([*keywords, *top])
+            shown, rest = excerpt(doc["text"])
+            entry["text"] = shown
+            if more or rest:
+                entry["more"] = " ".join([rest, *more]).strip()
+            out.append(entry)
+        return out
+
+    def expand(self, raw: str) -> list[str]:
+        """The words a customer may type for this text that it does not hold: the other words of its synonym
+        groups, and its hyphenated words written as one (each once)."""
+        words = [w.lower() for w in synonyms_of(plain(raw), self.groups)]
+        words += [re.sub(r"[-‑]", "", w.lower()) for w in re.findall(r"\w+(?:[-‑]\w+)+", raw)
+                  if not PRONOUN.search(w.lower())]
+        return [w for w in dict.fromkeys(words) if w]
+
+    def tokens(self, text: str) -> list[str]:
+        plain = re.sub(r"<[^>]+>", " ", text).replace("’", "'")
+        return [t.lower() for t in self.separator.split(plain) if t and t.strip()]
+
+
+def plain(text: str) -> str:
+    """Lower-case words (hyphenated ones whole) without markup, as data/synonyms.yml writes them."""
+    return " ".join(re.findall(r"[\w'’-]+", re.sub(r"<[^>]+>", " ", text).lower().replace("’", "'")))
+
+
+def synonyms_of(plain: str, groups: list[list[str]]) -> list[str]:
+    """The words of every group one of whose words the text holds (in the singular or the plural; a phrase as
+    written), but not those it holds already."""
     literal = set(plain.split())
     words = {_singular(word) for word in literal}
     added: list[str] = []
     for group in groups:
-        if any(_holds(plain, words, term.lower()) for term in group):  # cookie holds cookies
+        if any(_holds(plain, words, term.lower()) for term in group):
             added += [t for t in group if not _holds(plain, literal, t.lower(), exact=True) and t not in added]
-    return f"{text} <span class=\"mdx-synonyms\">{' '.join(added)}</span>" if added else text
+    return added
 
 
 def _singular(word: str) -> str:
@@ -88,6 +217,12 @@ def _singular(word: str) -> str:
 
 
 def _holds(plain: str, words: set[str], term: str, *, exact: bool = False) -> bool:
-    if " " in term:
-        return f" {term} " in f" {plain} "
+    if " " in term:  # a phrase, each of its words in the singular or the plural: "application passwords"
+        if exact:
+            return f" {term} " in f" {plain} "
+        return f" {_singulars(term)} " in f" {_singulars(plain)} "
     return (term if exact else _singular(term)) in words
+
+
+def _singulars(text: str) -> str:
+    return " ".join(_singular(word) for word in text.split())

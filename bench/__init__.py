@@ -17,3 +17,5 @@ SEARCH_INDEX_BUDGET = 100_000  # each language's search index
 # index, stemmers) when the reader opens it; Material as it comes starts it at load, and then it
 # counts here (bench/weight.py). The search index has its own budget above.
 FIRST_LOAD_WITH_SEARCH_BUDGET = 120_000
+# What opening the search adds to a page: the worker, the index of the page's language and its stemmers.
+SEARCH_OPEN_BUDGET = 60_000

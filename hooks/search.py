@@ -1,4 +1,4 @@
-"""One search index per language, with synonyms and tab labels as words (artelabs/search.py)."""
+"""One search index per language, with the customers' words, synonyms and tab labels as words (artelabs/search.py)."""
 
 from __future__ import annotations
 
@@ -6,11 +6,18 @@ from pathlib import Path
 from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.pages import Page
 
 from artelabs import core, search
 from artelabs.pagehtml import search_base
+
+
+def on_config(config: MkDocsConfig, **kwargs: Any) -> None:
+    """data/search-keywords.yml read and checked before any page is written: a mistake stops the build at once."""
+    if core.is_start_of_build(config):
+        core.search_keywords(config)
 
 
 def on_page_content(html: str, **kwargs: Any) -> str | None:
@@ -27,4 +34,10 @@ def on_post_page(output: str, *, page: Page, config: MkDocsConfig, **kwargs: Any
 def on_post_build(*, config: MkDocsConfig, **kwargs: Any) -> None:
     if core.is_outer_pass(config):
         summarized = tuple(f"{doc}/" for doc in core.more(config)["versions"])
-        search.split_search_index(Path(config.site_dir), core.languages(config), core.synonyms(config), summarized)
+        try:
+            search.split_search_index(
+                Path(config.site_dir), core.languages(config), core.synonyms(config), summarized,
+                core.search_keywords(config), core.where("data/search-keywords.yml", config),
+            )
+        except search.SearchError as error:
+            raise PluginError(str(error)) from None

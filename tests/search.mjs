@@ -2,7 +2,9 @@
 // the same code (assets/javascripts/workers/search.*.min.js, lunr and its stemmers) the page
 // runs in a Web Worker. tests/test_search.py uses it for the customers' queries.
 //
-//   node tests/search.mjs SITE LANG QUERIES.json  ->  [[page, page, ...] per query] (best first)
+//   node tests/search.mjs SITE LANG QUERIES.json  ->  per query, the pages found (best first), each as
+//   the list of its items' locations in Material's order: [[["mail/setup/#smtp", "mail/setup/", ...], ...], ...]
+//   (the first item of a page is the one shown first under it: a section, page#anchor, or the page)
 import { readFileSync, readdirSync } from "node:fs"
 import path from "node:path"
 import vm from "node:vm"
@@ -36,6 +38,6 @@ await ask({ type: 0, data: { config: index.config, docs: index.docs, options: { 
 const results = []
 for (const query of JSON.parse(readFileSync(queriesFile, "utf8"))) {
   const reply = await ask({ type: 2, data: query })
-  results.push(reply.data.items.map(group => group[0].location.split("#")[0]))
+  results.push(reply.data.items.map(group => group.map(item => item.location)))
 }
 process.stdout.write(JSON.stringify(results))

@@ -316,6 +316,32 @@ def test_search_lists_pages_of_its_language_only(
     assert v.errors == []
 
 
+NO_RESULT = {"en": ("No matching documents", "Contact us"), "fr": ("Aucun document trouvé", "Contactez-nous")}
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_no_result_offers_the_contact_page_and_the_most_asked_guides(visit: Any, lang: str) -> None:
+    """Nothing found: under Material's "No matching documents", the contact page and the most asked guides, in
+    the page's language (overrides/main.html); gone as soon as there are results. CSS alone shows it: no script."""
+    v = visit(f"/{prefix(lang)}mail/setup/", fresh=True, viewport=PHONE)
+    none, contact = NO_RESULT[lang]
+    v.page.locator('label.md-header__button[for="__search"]').click()
+    field = v.page.locator("input.md-search__input")
+    field.press_sequentially("qqzzxw", delay=5)
+    meta, help_ = v.page.locator(".md-search-result__meta"), v.page.locator(".mdx-search-help")
+    v.page.wait_for_function(f"() => document.querySelector('.md-search-result__meta').textContent.trim() === {none!r}")
+    assert help_.is_visible() and meta.is_visible()
+    links = help_.locator("a").evaluate_all("links => links.map(a => [a.getAttribute('href'), a.textContent.trim()])")
+    assert [f"/{prefix(lang)}contact/", contact] == links[-1], links
+    assert [href for href, _ in links[:3]] == [f"/{prefix(lang)}mail/{p}/" for p in ("setup", "passwords", "errors")]
+    assert len(links) == 7 and all(title for _, title in links), links
+    field.fill("")
+    field.press_sequentially("webmail", delay=5)
+    v.page.locator(".md-search-result__item").first.wait_for(state="attached", timeout=10_000)
+    assert not help_.is_visible(), "the guides stay under the results"
+    assert v.errors == []
+
+
 # The search starts when the reader opens it (artelabs/postbuild/assets.py): language, page, width, how the
 # reader opens it, what they type at once, a page that must come among the first three.
 ON_DEMAND = [
@@ -348,7 +374,7 @@ def test_search_downloads_its_index_when_opened(
         v.page.keyboard.type(query, delay=5)  # no wait: the index is still on its way
     items = v.page.locator(".md-search-result__item > a.md-search-result__link")
     items.first.wait_for(state="attached", timeout=10_000)
-    paths = [urlsplit(href).path for href in items.evaluate_all("links => links.map(a => a.href)")]
+    paths = list(dict.fromkeys(urlsplit(href).path for href in items.evaluate_all("links => links.map(a => a.href)")))
     assert f"/{best}" in paths[:3], f"{query or start!r}: /{best} not among the first three: {paths[:3]}"
     v.settled()
     requested = _search_files(v)
@@ -385,7 +411,11 @@ def _search(page: Any, query: str) -> list[str]:
         items.first.wait_for(state="attached", timeout=10_000)
     except Exception:  # noqa: BLE001 - no result is an answer too
         return []
-    return items.evaluate_all("links => links.map(a => a.href.split('#')[0])")
+    # Each result is a page with, under it, its sections that answer: the pages, each once, best first.
+    pages: dict[str, str] = {}
+    for url in items.evaluate_all("links => links.map(a => a.href.split('#')[0])"):
+        pages.setdefault(urlsplit(url).path, url)
+    return list(pages.values())
 
 
 # -----------------------------------------------------------------------------

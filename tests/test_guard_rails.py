@@ -584,25 +584,40 @@ def test_a_stylesheet_comment_left_open_is_refused_with_its_line(tmp_path: Path)
 
 
 def test_material_s_bundle_is_patched_once_and_refused_when_its_text_changed(tmp_path: Path) -> None:
-    """Each patch of Material's bundle applies once (a second run changes nothing); a bundle whose text
-    changed (a Material upgrade) is refused with the patch's name, not sent half patched."""
+    """Each patch of Material's bundle and search worker applies once (a second run changes nothing); a file whose
+    text changed (a Material upgrade) is refused with the patch's name, not sent half patched."""
     import material
 
-    shipped = next((Path(material.__file__).parent / "templates").glob(bundle.BUNDLE_GLOB))
-    target = tmp_path / "assets" / "javascripts" / shipped.name
-    target.parent.mkdir(parents=True)
-    target.write_bytes(shipped.read_bytes())
+    templates = Path(material.__file__).parent / "templates"
+    copies = {}
+    for pattern in (bundle.BUNDLE_GLOB, bundle.WORKER_GLOB):
+        shipped = next(templates.glob(pattern))
+        target = tmp_path / shipped.relative_to(templates)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(shipped.read_bytes())
+        copies[pattern] = (shipped, target)
     bundle.patch_bundle(tmp_path)
-    patched = target.read_text(encoding="utf-8")
+    (_, target), (shipped_worker, worker) = copies[bundle.BUNDLE_GLOB], copies[bundle.WORKER_GLOB]
+    patched, patched_worker = target.read_text(encoding="utf-8"), worker.read_text(encoding="utf-8")
     assert [patched.count(f"/*mdx: {name}*/") for name in bundle.PATCHES] == [1] * len(bundle.PATCHES)
+    assert [patched_worker.count(f"/*mdx: {name}*/") for name in bundle.WORKER_PATCHES] == [1] * len(bundle.WORKER_PATCHES)
     assert 'namedItem("search")?ks():tt' not in patched and "new Worker(e)" in patched
+    assert "self.mdxSearch.runString(w)" in patched_worker and "let g=.5*!c.parent+" in patched_worker
     bundle.patch_bundle(tmp_path)
-    assert target.read_text(encoding="utf-8") == patched
+    assert target.read_text(encoding="utf-8") == patched and worker.read_text(encoding="utf-8") == patched_worker
+    shipped, _ = copies[bundle.BUNDLE_GLOB]
     material_text, _ = bundle.PATCHES["search worker when the search opens"]
     target.write_text(shipped.read_text(encoding="utf-8").replace(material_text, "let r=Mn(e);"), encoding="utf-8")
     with pytest.raises(bundle.AssetError) as refused:
         bundle.patch_bundle(tmp_path)
     assert "found 0 times" in str(refused.value) and "search worker when the search opens" in str(refused.value)
+    target.write_text(patched, encoding="utf-8")
+    material_text, _ = bundle.WORKER_PATCHES["the words typed through that pipeline"]
+    worker.write_text(shipped_worker.read_text(encoding="utf-8").replace(material_text, ".map(r=>r)"), encoding="utf-8")
+    with pytest.raises(bundle.AssetError) as refused:
+        bundle.patch_bundle(tmp_path)
+    assert str(refused.value).startswith(worker.name) and "the words typed through that pipeline" in str(refused.value)
+    assert "\n" not in str(refused.value)
 
 
 # -----------------------------------------------------------------------------

@@ -1,10 +1,12 @@
 """Search finds what customers type: their words, product names, error messages, in both languages.
 
-tests/search_queries.yml holds how customers phrase things, each with the page the
-search must list among its first three results. Material's own search worker runs
-on the built index in Node (tests/search.mjs): the same code, lunr and stemmers a
-browser runs, without a browser. At least 95% of the queries of each language must
-pass; the test prints the share and the misses.
+Two sets of queries, each with the page the search must list among its first three results:
+tests/search_queries.yml, the tuning set (the search's words and weights are tuned on it; a few
+queries also name the section, page#anchor, that must come first), and tests/search_heldout.yml,
+written from how customers ask before the search was tuned and never tuned on. Material's own
+search worker runs on the built index in Node (tests/search.mjs): the same code, lunr and stemmers
+a browser runs, patched as the site sends it, without a browser. The tuning set must find 98% in
+each language, the held-out set 93% (its goal is 95%: see SETS); each test prints the share and the misses.
 """
 
 from __future__ import annotations
@@ -21,10 +23,15 @@ from browser import unavailable
 from conftest import LANGUAGES, ROOT
 
 QUERIES = yaml.safe_load((ROOT / "tests" / "search_queries.yml").read_text(encoding="utf-8"))
-MINIMUM_SHARE = 0.95
+HELDOUT = yaml.safe_load((ROOT / "tests" / "search_heldout.yml").read_text(encoding="utf-8"))
+# The held-out set's goal is 95% (issue 31). Measured once, after tuning, on 6 December 2026: English 121/129
+# (93.8%), French 124/133 (93.2%). Its floor is that measure, against regressions: raise it to 0.95 when the
+# search reaches it without being tuned on these queries.
+SETS = {"tuning": (QUERIES, 0.98), "held-out": (HELDOUT, 0.93)}
 
 
-def run_search(site: Path, lang: str, queries: list[str], tmp_path: Path) -> list[list[str]]:
+def run_search(site: Path, lang: str, queries: list[str], tmp_path: Path) -> list[list[list[str]]]:
+    """Per query, the pages found, best first, each as its items' locations in Material's order."""
     node = shutil.which("node")
     if node is None:
         unavailable("node not found: install Node.js 20 (the search runs Material's worker in Node)")
@@ -38,6 +45,10 @@ def run_search(site: Path, lang: str, queries: list[str], tmp_path: Path) -> lis
     return json.loads(result.stdout)
 
 
+def pages(groups: list[list[str]]) -> list[str]:
+    return [group[0].split("#")[0] for group in groups]
+
+
 def report(text: str) -> None:
     """Printed at the end of the test run (tests/conftest.py), also when tests run in parallel."""
     reports = ROOT / "test-reports"
@@ -46,28 +57,170 @@ def report(text: str) -> None:
         summary.write(text + "\n")
 
 
-def test_each_language_has_forty_queries_or_more() -> None:
+def test_each_set_has_a_hundred_queries_or_more_in_each_language() -> None:
+    for name, (queries, _) in SETS.items():
+        for lang in LANGUAGES:
+            assert len(queries[lang]) >= 100, f"{name} {lang}: {len(queries[lang])} queries, expected 100 or more"
     for lang in LANGUAGES:
-        assert len(QUERIES[lang]) >= 40, f"{lang}: {len(QUERIES[lang])} queries, expected 40 or more"
+        tuning = {case["q"].lower() for case in QUERIES[lang]}
+        both = [case["q"] for case in HELDOUT[lang] if case["q"].lower() in tuning]
+        assert not both, f"{lang}: in both sets, a held-out query must not be tuned on: {both}"
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
-def test_customers_queries_find_their_page_in_the_first_three(site: Path, lang: str, tmp_path: Path) -> None:
-    cases = QUERIES[lang]
+@pytest.mark.parametrize("name", SETS)
+def test_customers_queries_find_their_page_in_the_first_three(site: Path, name: str, lang: str, tmp_path: Path) -> None:
+    queries, minimum = SETS[name]
+    cases = queries[lang]
+    results = run_search(site, lang, [case["q"] for case in cases], tmp_path)
+    misses = []
+    for case, groups in zip(cases, results):
+        wanted = case["page"] if isinstance(case["page"], list) else [case["page"]]
+        if not set(wanted) & set(pages(groups)[:3]):
+            found = ", ".join("/" + group[0] for group in groups[:3]) or "nothing"
+            misses.append(f"  {case['q']!r}: expected /{' or /'.join(wanted)}, got {found}")
+    share = 1 - len(misses) / len(cases)
+    line = f"search {name} {lang}: {len(cases) - len(misses)}/{len(cases)} queries ({share:.1%}) list their page in the first three"
+    report(line + "".join(f"\n{miss}" for miss in misses))
+    assert share >= minimum, f"{name} {lang}: {share:.1%} of the queries found their page, expected {minimum:.0%}:\n" + "\n".join(misses)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_section_that_answers_comes_first_under_its_page(site: Path, lang: str, tmp_path: Path) -> None:
+    """Material shows each page with its best sections under it: for these queries the first result is the page
+    and, right under it with its opening words, the section that answers (page#anchor), not the page's top."""
+    cases = [case for case in QUERIES[lang] if "section" in case]
+    assert len(cases) >= 5, f"{lang}: {len(cases)} queries name their section, expected a few"
     results = run_search(site, lang, [case["q"] for case in cases], tmp_path)
     misses = [
-        f"  {case['q']!r}: expected /{case['page']}, got {', '.join('/' + page for page in found[:3]) or 'nothing'}"
-        for case, found in zip(cases, results)
-        if case["page"] not in found[:3]
+        f"  {case['q']!r}: expected {case['section']} first, got {groups[0][:2] if groups else 'nothing'}"
+        for case, groups in zip(cases, results)
+        if not groups or groups[0][0] != case["section"]
     ]
-    share = 1 - len(misses) / len(cases)
-    line = f"search {lang}: {len(cases) - len(misses)}/{len(cases)} queries ({share:.0%}) list their page in the first three"
-    report(line + "".join(f"\n{miss}" for miss in misses))
-    assert share >= MINIMUM_SHARE, f"{lang}: {share:.0%} of the queries found their page, expected {MINIMUM_SHARE:.0%}:\n" + "\n".join(misses)
+    assert not misses, f"{lang}: the section does not come first:\n" + "\n".join(misses)
 
 
-def test_a_french_query_finds_only_french_pages_and_the_stemmer_works(site: Path, tmp_path: Path) -> None:
-    (serveurs,) = run_search(site, "fr", ["serveurs"], tmp_path)
-    assert "mail/setup/" in serveurs[:3], serveurs  # « serveur » on the page: the French stemmer
-    index = json.loads((site / "fr" / "search" / "search_index.json").read_text(encoding="utf-8"))
-    assert index["config"]["lang"] == ["fr"]
+# Words typed in another form than the page's: the same sections, in the same order.
+SAME_RESULTS = {
+    "fr": [
+        ("sécurité", "securite"),  # accents left out
+        ("récupérer messages effacés", "recuperer message efface"),  # and the singular
+        ("paramètres", "parametre"),
+        ("absence", "d'absence"),  # an elided article
+        ("supprimer", "supprimé"),  # the verb and its participle: one stem
+    ],
+    "en": [
+        ("email", "emails"),
+        ("delete", "deleted"),
+        ("forward", "forwarding"),
+        ("colleague", "colleague's"),
+    ],
+}
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_a_word_in_another_form_finds_the_same_sections(site: Path, lang: str, tmp_path: Path) -> None:
+    """The index and the query go through one pipeline (artelabs/postbuild/assets.py): elision, stop words, the
+    accents folded, the language's stemmer; a French query finds French pages only."""
+    pairs = SAME_RESULTS[lang]
+    results = run_search(site, lang, [q for pair in pairs for q in pair], tmp_path)
+    for (one, other), first, second in zip(pairs, results[::2], results[1::2]):
+        assert first, f"{lang}: {one!r} finds nothing"
+        assert [g[0] for g in first[:5]] == [g[0] for g in second[:5]], f"{lang}: {one!r} and {other!r} differ"
+    (serveurs,) = run_search(site, lang, ["serveurs" if lang == "fr" else "servers"], tmp_path)
+    assert "mail/setup/" in pages(serveurs)[:3], serveurs
+    index = json.loads((site / ("" if lang == "en" else lang) / "search" / "search_index.json").read_text(encoding="utf-8"))
+    assert index["config"]["lang"] == [lang] and "stemmer" in index["config"]["pipeline"]
+
+
+def test_stop_words_typed_do_not_drown_the_words_that_matter(site: Path, tmp_path: Path) -> None:
+    """Material appends a wildcard to every word typed: "i" matched every word starting with i. Stop words are left
+    out of the query, so a question finds what its meaningful words find."""
+    (question, words) = run_search(site, "en", ["how do I set up an out of office", "set up out office"], tmp_path)
+    assert [g[0] for g in question[:3]] == [g[0] for g in words[:3]]
+    assert run_search(site, "en", ["the"], tmp_path) == [[]]
+
+
+def test_customers_words_are_in_the_index_and_on_no_page(site: Path) -> None:
+    """data/search-keywords.yml adds words to a section of the index of its language; no page shows them."""
+    keywords = yaml.safe_load((ROOT / "data" / "search-keywords.yml").read_text(encoding="utf-8"))
+    key, words = "/mail/mailbox/#restore", {"en": "undelete", "fr": "ramener"}
+    for lang in LANGUAGES:
+        assert words[lang] in keywords[key][lang]
+        root = site if lang == "en" else site / lang
+        index = json.loads((root / "search" / "search_index.json").read_text(encoding="utf-8"))
+        (section,) = [doc for doc in index["docs"] if doc["location"] == key.lstrip("/")]
+        assert words[lang] in section["keywords"].split() and words[lang] not in section["text"]
+        assert index["config"]["fields"]["title"]["boost"] > index["config"]["fields"]["keywords"]["boost"] > 1
+    shown = [p for p in site.rglob("*.html") if "undelete" in p.read_text(encoding="utf-8")]
+    assert shown == [], f"a keyword is shown on {shown}"
+
+
+# -----------------------------------------------------------------------------
+# data/search-keywords.yml: a key naming no searched section stops the build in one line
+# -----------------------------------------------------------------------------
+
+
+def keywords_copy(tmp_path: Path, old: str, new: str) -> Path:
+    data = tmp_path / "data"
+    (data / "schemas").mkdir(parents=True)
+    for name in ("schemas/search-keywords.schema.json", "anchors.txt"):
+        (data / name).write_bytes((ROOT / "data" / name).read_bytes())
+    text = (ROOT / "data" / "search-keywords.yml").read_text(encoding="utf-8")
+    assert old in text, old
+    (data / "search-keywords.yml").write_text(text.replace(old, new, 1), encoding="utf-8")
+    return data / "search-keywords.yml"
+
+
+def line_of(text: str) -> int:
+    source = (ROOT / "data" / "search-keywords.yml").read_text(encoding="utf-8")
+    return source[: source.index(text)].count("\n") + 1
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ("/mail/mailbox/#auto-reply:", "/mail/mailbox/#autoreply:",
+         "{line}: /mail/mailbox/#autoreply: no such page#anchor in data/anchors.txt (did you mean "
+         "/mail/mailbox/#auto-reply?), expected a section that exists"),
+        ("/mail/mailbox/#auto-reply:", "/mail/mailbox/#sources:",
+         "{line}: /mail/mailbox/#sources: this section is not searched (sources, history, the list of pages, earlier "
+         "versions), expected a section of a page's current text"),
+        ("/mail/mailbox/#auto-reply:", "/mail/mailbox/#auto-reply-x:",
+         "{line}: /mail/mailbox/#auto-reply-x: no such page#anchor in data/anchors.txt (did you mean "
+         "/mail/mailbox/#auto-reply?), expected a section that exists"),
+        ("/mail/mailbox/#auto-reply:", "/mail/nowhere/#out:",
+         "{line}: /mail/nowhere/#out: no such page#anchor in data/anchors.txt, expected a section that exists"),
+        ("/mail/mailbox/#auto-reply:", "mail/mailbox/#auto-reply:",
+         "{line}: mail/mailbox/#auto-reply: a key that is not allowed, expected a section as in data/anchors.txt, "
+         "such as /mail/mailbox/#auto-reply (/#webmail on the home page)"),
+        ("/mail/mailbox/#auto-reply:\n  en: [holiday, vacation, away, away message, absence]\n  fr:",
+         "/mail/mailbox/#auto-reply:\n  en: [holiday, vacation, away, away message, absence]\n  fe:",
+         "{line}: /mail/mailbox/#auto-reply: missing key 'fr', expected en, fr"),
+    ],
+    ids=["typo", "sources", "near-miss", "no-such-page", "no-slash", "language"],
+)
+def test_a_keyword_key_that_names_no_section_is_refused_in_one_line(tmp_path: Path, old: str, new: str, expected: str) -> None:
+    from artelabs import datafile
+
+    path = keywords_copy(tmp_path, old, new)
+    with pytest.raises(datafile.DataError) as refused:
+        datafile.load_search_keywords(path)
+    message = str(refused.value)
+    assert "\n" not in message and message.startswith("data/search-keywords.yml:" + expected.format(line=line_of(old))), message
+
+
+def test_a_keyword_key_on_an_anchor_that_starts_no_section_is_refused_in_one_line(site: Path) -> None:
+    """A content tab (/mail/setup/#clients-android) is in data/anchors.txt but starts no section of the index: the
+    build stops, naming the file, the line and the key; a page's first heading stands for its opening words."""
+    import re
+
+    from artelabs import search
+
+    docs = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
+    words = {"en": ["phone"], "fr": ["natel"]}
+    with pytest.raises(search.SearchError) as refused:
+        search.section_keywords(docs, site, "en", {"/mail/setup/#clients-android": words}, lambda key: f"data/x.yml:7: {key}")
+    assert re.fullmatch(r"data/x\.yml:7: /mail/setup/#clients-android: no section of the en search index starts at this "
+                        r"anchor \(.*\), expected the anchor of a heading", str(refused.value)), refused.value
+    assert search.section_keywords(docs, site, "en", {"/mail/mailbox/#mailbox": words}, str) == {"mail/mailbox/": ["phone"]}

@@ -124,6 +124,13 @@ def load_synonyms(path: Path, languages: tuple[str, ...] = LANGUAGES) -> dict[st
     return load(path, name="data/synonyms.yml")
 
 
+def load_search_keywords(path: Path, registry: list[str] | None = None) -> dict[str, dict[str, list[str]]]:
+    """data/search-keywords.yml: {"/mail/mailbox/#auto-reply": {"en": [words], "fr": [words]}}, every key a searched
+    section of data/anchors.txt."""
+    known = set(registry if registry is not None else load_registry(path.parent / "anchors.txt"))
+    return load(path, name="data/search-keywords.yml", context={"registry": known})
+
+
 def _check_unique_ids(document: Document, value: Any, path: tuple[Any, ...]) -> None:
     """In every list of entries with an `id`, each id once."""
     if isinstance(value, dict):

@@ -156,6 +156,28 @@ def anchor_aliases(document: Document, context: dict[str, Any]) -> None:
                                 "expected an alias only for an id that is gone")
 
 
+# Sections that are read on their page and never searched (artelabs/search.py leaves them out of the index):
+# a page's sources and history, and the home page's list of every page (each page is found by its own words).
+UNSEARCHED = ("#sources", "#history", "#all-pages")
+
+
+def search_keywords(document: Document, context: dict[str, Any]) -> None:
+    """Each key a section that exists (data/anchors.txt) and is searched: not sources, history or a version."""
+    import difflib
+
+    registry: set[str] = context["registry"]
+    for key in document.data:
+        where = f"{document.name}:{document.line((key,))}: {key}"
+        if key not in registry:
+            searched = sorted(k for k in registry if not k.endswith(UNSEARCHED) and "/versions/" not in k)
+            near = difflib.get_close_matches(key, searched, n=1, cutoff=0.8)
+            hint = f" (did you mean {near[0]}?)" if near else ""
+            raise DataError(f"{where}: no such page#anchor in data/anchors.txt{hint}, expected a section that exists")
+        if key.endswith(UNSEARCHED) or "/versions/" in key:
+            raise DataError(f"{where}: this section is not searched (sources, history, the list of pages, earlier versions), "
+                            "expected a section of a page's current text")
+
+
 RULES: dict[str, Callable[[Document, dict[str, Any]], None]] = {
     "company": company,
     "sources": sources,
@@ -163,4 +185,5 @@ RULES: dict[str, Callable[[Document, dict[str, Any]], None]] = {
     "strings": strings,
     "ports": ports,
     "anchor-aliases": anchor_aliases,
+    "search-keywords": search_keywords,
 }

@@ -58,7 +58,20 @@ def check(document: Document, schema: dict[str, Any]) -> None:
     if error is None:
         return
     path = tuple(error.absolute_path)
+    if "propertyNames" in error.absolute_schema_path and isinstance(error.instance, str):  # a key: its own line
+        raise DataError(f"{document.where((*path, error.instance))}: a key that is not allowed, expected "
+                        f"{error.schema.get('x-expected') or _property_names(schema, error) or 'a plain key'}")
     raise DataError(f"{document.where(path)}: {_words(error, schema)}")
+
+
+def _property_names(schema: dict[str, Any], error: Any) -> str | None:
+    """The x-expected of the propertyNames rule a key broke."""
+    node: Any = schema
+    for part in error.absolute_schema_path:
+        node = node[part] if isinstance(node, (dict, list)) else None
+        if isinstance(node, dict) and part == "propertyNames":
+            return node.get("x-expected")
+    return None
 
 
 def _words(error: Any, schema: dict[str, Any]) -> str:

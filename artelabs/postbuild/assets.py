@@ -20,7 +20,24 @@ found by its exact text, and the site's own stylesheets without their comments.
    stemmers) starts with its first message, the index sent to it once the search opens. What is
    typed before the index is ready is searched when it is (Material's own behaviour).
 
-A Material upgrade that changes the bundle stops the build with one line.
+And two changes to Material's search worker (the same version), by exact text too:
+
+4. Words as customers type them. Material's query adds a trailing wildcard to every word ("serveurs" ->
+   serveurs*), and lunr does not stem a word with a wildcard; Material's own English pipeline therefore has
+   no stemmer, and a word typed in another form than the page's is not found ("emails" misses "email",
+   « supprimer » misses « supprimé »). The patch runs one pipeline on the page's words and on the words
+   typed: an elided article or a possessive dropped (« d'absence » -> absence, "colleague's" -> colleague),
+   the language's stop words, its stemmer (lunr's English one, lunr-languages' French one, already
+   downloaded), then the accents folded (« récupérer » and « recuperer » meet); the stem typed keeps
+   Material's wildcard, so a word half typed still finds its words. Stop words typed are left out of the
+   query, and a word of one or two letters is looked up whole ("how do i" no longer matches every word that
+   starts with i). The index's settings ask for it
+   (`pipeline: [stopWordFilter, stemmer]`, artelabs/search.py).
+5. The section that answers first. Material gives a page's top (title and opening words) a bonus over its
+   sections; here a page's title names every task of the page, so that its top outranked the section
+   that answers. The bonus is halved: the page still heads its results, the section shows open under it.
+
+A Material upgrade that changes the bundle or the worker stops the build with one line.
 
 The comments of docs/assets/stylesheets/ explain the rules to the next maintainer, not to each
 visitor: they are left out of the copies in the built site (1.7 KB gzip of every first visit).
@@ -70,22 +87,67 @@ PATCHES = {
 }
 
 
+WORKER_GLOB = "assets/javascripts/workers/search.*.min.js"
+# The one pipeline of the page's words and of the words typed (4. above), set up in Material's `Search`
+# constructor, inside lunr's builder (`this`), once Material has kept the functions the index asks for:
+# an elided article, a possessive and quotes dropped first (an empty word is left out), the accents folded last.
+_PIPELINE = (
+    r"""((b,w=s=>s.toLowerCase().replace(/’/g,"'").replace(/^'+|'+$/g,"")"""
+    r""".replace(/^(?:[cdjlmnst]|qu|jusqu|lorsqu|puisqu)'(?=.)/,"").replace(/'s$/,""),"""
+    r"""f=s=>s.normalize("NFD").replace(/[\u0300-\u036f]/g,"").replace(/œ/g,"oe").replace(/æ/g,"ae"))=>{"""
+    r"""let s=b.pipeline._stack,i=s.findIndex(p=>/^stemmer/.test(p.label)),p=s[i],e=self.mdxExact=[];"""
+    r"""s.splice(i<0?s.length:i,i<0?0:1,t=>t.update(f),...i<0?[]:[t=>(i=e.indexOf(t.toString()))<0?p(t):(e.splice(i,1),t)]);"""
+    r"""s.unshift(t=>(t.update(w),t.toString()?t:void 0));"""
+    r"""b.searchPipeline._stack=[...b.pipeline._stack];self.mdxSearch=b.searchPipeline})(this),"""
+)
+EXACT = 4  # a stem typed weighs this much more where the page has it whole than where a longer word starts with it
+WILD = 3  # the shortest stem that also finds the words it starts: shorter ones are looked up whole
+WORKER_PATCHES = {
+    # Material: `this.ref("location")`, after the pipeline functions the configuration does not ask for are removed.
+    "one pipeline for the page and the query": ('this.ref("location");', _PIPELINE + 'this.ref("location");'),
+    # Material's query: `${term}*` for every word (transform, query/transform/index.ts); ours: each word (a
+    # hyphenated one in its parts, as the index has it: Material hands « gardez-vous » over whole) through that
+    # pipeline, then the stem whole (weighing EXACT) and with the wildcard; a stop word typed is left out, and a
+    # stem of one or two letters is looked up whole only, not as the start of every word (« a* », « ou* »).
+    # lunr runs the pipeline again on a whole word of the query: the stems this patch hands it are listed in
+    # `self.mdxExact` and not stemmed twice (« donnees » -> donne -> don would find « donner »).
+    "the words typed through that pipeline": (
+        ".map(r=>/(^[+-]|[~^]\\d+$)/.test(r)?r:`${r}*`)",
+        ".flatMap((r,n)=>/(^[+-]|[~^]\\d+$)/.test(r)?[r]:self.mdxSearch?(n||self.mdxExact.splice(0),r.split(lunr.tokenizer.separator)"
+        ".flatMap(w=>w?self.mdxSearch.runString(w).filter(Boolean).flatMap(x=>(self.mdxExact.push(x),x.length>=WILD?[`${x}^EXACT`,`${x}*`]:[x])):[]))"
+        ":[`${r}*`])".replace("WILD", str(WILD)).replace("EXACT", str(EXACT)),
+    ),
+    # Material: a page's top (its title and opening words) scores `(1 + (1 + share of words found) ** 2)` times,
+    # a section `(1 + share ** 2)` times (search/_/index.ts). Each page here is a guide to several tasks, one per
+    # section, and its title names them all: the top outranked the section that answers ("out of office" put
+    # "Restore, forwarding, out of office, aliases and sharing" first, its sections folded under it). Ours: half
+    # that bonus; the page still heads its results, with the answering section open under it.
+    "a page's top weighs half Material's bonus": ("let g=+!c.parent+", "let g=.5*!c.parent+"),
+}
+
+
 def patch_bundle(site: Path) -> None:
-    bundles = list(site.glob(BUNDLE_GLOB))
-    if len(bundles) != 1:
-        raise AssetError(f"{BUNDLE_GLOB}: found {len(bundles)} files, expected Material's one bundle")
-    text = bundles[0].read_text(encoding="utf-8")
-    for name, (material, ours) in PATCHES.items():
+    """Material's bundle and its search worker, each patched once (a second run finds them done)."""
+    _patch(site, BUNDLE_GLOB, PATCHES, "bundle")
+    _patch(site, WORKER_GLOB, WORKER_PATCHES, "search worker")
+
+
+def _patch(site: Path, pattern: str, patches: dict[str, tuple[str, str]], what: str) -> None:
+    files = list(site.glob(pattern))
+    if len(files) != 1:
+        raise AssetError(f"{pattern}: found {len(files)} files, expected Material's one {what}")
+    text = files[0].read_text(encoding="utf-8")
+    for name, (material, ours) in patches.items():
         done = f"/*mdx: {name}*/"
         if done in text:
             continue
         if text.count(material) != 1:
             raise AssetError(
-                f"{bundles[0].name}: '{material}' found {text.count(material)} times, expected once in Material "
-                f"9.8.2's bundle (update PATCHES in artelabs/postbuild/assets.py for the new Material version: {name})"
+                f"{files[0].name}: '{material}' found {text.count(material)} times, expected once in Material "
+                f"9.8.2's {what} (update the patches in artelabs/postbuild/assets.py for the new Material version: {name})"
             )
         text = text.replace(material, done + ours, 1)
-    bundles[0].write_text(text, encoding="utf-8")
+    files[0].write_text(text, encoding="utf-8")
 
 
 def strip_comments(site: Path, stylesheets: list[str]) -> None:
