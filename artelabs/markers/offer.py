@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 
 from artelabs import datafile
-from artelabs.markers.base import Renderer
+from artelabs.markers.base import MarkerError, Renderer
 
 NAME = "mobileconfig-offer"
 EXPECTED = "'mobileconfig-offer'"
@@ -28,8 +28,14 @@ def render(renderer: Renderer, rest: str, body: str, alone: bool) -> str:
     )
     link = posixpath.relpath(PROFILE, renderer.page.strip("/") or ".") if renderer.page else PROFILE
     address = renderer.site_url.rstrip("/") + "/" + ("" if renderer.lang == renderer.default else f"{renderer.lang}/") + PROFILE
+    from artelabs.postbuild.mail import MailConfigError, personal_words
+
+    try:
+        personal = personal_words(renderer.data, renderer.strings, renderer.lang)
+    except MailConfigError as error:
+        raise MarkerError(str(error)) from None
     return renderer.template(
-        "mobileconfig-offer.html", words=words, sentence=sentence, link=link, address=address,
+        "mobileconfig-offer.html", words=words, sentence=sentence, link=link, address=address, personal=personal,
         qr=qr_svg(address, datafile.cache_folder(Path(renderer.root) / "data" / "ports.yml") / "qr"),
         one_line=False,
     )
