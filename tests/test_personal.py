@@ -231,9 +231,12 @@ def test_the_address_fills_every_place_table_and_profile(context: Any, server: S
     # The other mail pages, in the same tab.
     page.goto(server.url(f"/{prefix(lang)}mail/domain/"), wait_until="load")
     assert page.locator("#mdx-you-address").input_value() == typed
-    dns = places(page)
-    assert [p["own"] for p in dns] == [domain, domain, f"_dmarc.{domain}"]
-    assert [p["copy"] for p in dns] == [[domain], [domain], [f"_dmarc.{domain}"]]
+    dns = places(page)  # the names as written (many DNS hosts add the domain), and in full beside them
+    full = [domain, domain, f"_dmarc.{domain}"]
+    in_full = said("you.in-full", lang, name="{}")
+    assert [p["own"] for p in dns] == [f" ({in_full.format(name)})" for name in full]
+    assert [p["copy"] for p in dns] == [[name] for name in full]
+    assert [p["generic"] for p in dns if p["genericShown"]] == ["@", "@", "_dmarc"]
     violations = _axe(page)
     assert not violations, "\n" + _describe(violations)
     for path in ("mail/moving/", "mail/errors/"):
@@ -365,6 +368,7 @@ def test_staff_link_opens_the_section_filled_in(context: Any, server: Served, si
     sheet = tabs.new_page()
     sheet.goto(server.url("/fr/staff/links/"), wait_until="load")
     type_address(sheet, "Anne.Muster@Example.ch")
+    assert sheet.locator(".mdx-you-field__message").inner_text() == said("you.shown-staff", "fr", address="Anne.Muster@example.ch")
     site_url = "https://support.artelabs.ch"
     encoded = quote("Anne.Muster@example.ch", safe="")
     for anchor in ("smtp", "clients-thunderbird"):

@@ -19,7 +19,7 @@ PLACEHOLDERS = frozenset({
     # announcements (artelabs/announcements.py): a time written as a Geneva reader writes it
     "weekday", "day", "month", "year", "hour", "minute", "time", "start", "end", "end_day", "zone", "label",
     # the reader's own settings (assets/javascripts/you.js fills these in the browser)
-    "address", "ascii", "char", "device", "domain",
+    "address", "ascii", "char", "device", "domain", "name",
 })
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import html
+import json
 import logging
 import os
 import posixpath
@@ -31,7 +32,7 @@ def render(renderer: Renderer, rest: str, body: str, alone: bool) -> str:
     from artelabs.postbuild.mail import MailConfigError, personal_words
 
     try:
-        personal = personal_words(renderer.data, renderer.strings, renderer.lang)
+        personal = json.dumps(personal_words(renderer.data, renderer.strings, renderer.lang), ensure_ascii=False, sort_keys=True)
     except MailConfigError as error:
         raise MarkerError(str(error)) from None
     return renderer.template(

@@ -19,6 +19,7 @@ tables mark their own places (`data-you` in overrides/partials/ports-table-accou
 from __future__ import annotations
 
 import html
+import json
 import posixpath
 import re
 from typing import Any
@@ -47,7 +48,7 @@ SETUP = "mail/setup/"  # the page with the steps of every program
 
 # The words the script says, in the page's language (data/strings.yml, you.*): written into the field.
 MESSAGES = (
-    "shown", "shown-domain", "idn", "forgotten", "steps", "other",
+    "shown", "shown-domain", "shown-staff", "idn", "forgotten", "steps", "other",
     "error.no-at", "error.several", "error.space", "error.at", "error.local-empty", "error.local-char",
     "error.local-dot", "error.local-hyphen", "error.local-long", "error.domain-dot", "error.domain-char",
     "error.domain-label", "error.domain-long", "error.domain-ip", "error.domain-tld",
@@ -87,7 +88,12 @@ def field(renderer: Renderer, variant: str) -> str:
         {**device, "label": renderer.t(f"you.device.{device['id']}"), "link": f"{setup}#{device['anchor']}"}
         for device in DEVICES
     ]
-    return renderer.template("you-field.html", variant=variant, words=words, devices=devices)
+    return renderer.template("you-field.html", variant=variant, words=_json(words), devices=devices)
+
+
+def _json(words: dict[str, str]) -> str:
+    """For a data- attribute (the partial escapes it): the page's own characters, not \\u escapes (smaller)."""
+    return json.dumps(words, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
 def personal(markdown: str, env: Any) -> bool:

@@ -1,28 +1,6 @@
-// Your own settings: the reader's e-mail address in the mail pages, in this browser only.
-//
-// Loaded only by the pages that have places for it (overrides/main.html: `data-you` in the page; the
-// places are written by artelabs/markers/you.py and the port tables' partials). Nothing here sends
-// anything: no request carries the address (tests/test_personal.py reads Chromium's network log).
-//
-// - The field (<!-- you:field -->, hidden without JavaScript) reads what the reader types or pastes:
-//   "Name <a@b.ch>", "mailto:", capitals, spaces, an internationalised domain (shown in its ASCII form,
-//   xn--…, where a program or DNS needs it). A mistake gets a message in the page's language (words
-//   written into the field by the build: data/strings.yml, you.*). Nothing is said of what the page
-//   cannot know, such as where the domain's mail is hosted.
-// - Every place then shows the address instead of its words: [data-you="address"], "local" (before
-//   the @), "domain" (after it, data-you-before: a prefix such as "_dmarc."), with a copy button where
-//   data-you-copy names it. The words stay in the page, hidden: in print they show again (extra.css).
-// - Kept: in this tab only (sessionStorage, "artelabs.you"), unless the reader ticks "Remember on this
-//   device" (localStorage, the same key); "Forget" removes it from both.
-// - A link may carry the address after the # (#smtp&address=name%40example.ch, made by the staff sheet's
-//   field, <!-- you:field staff -->, which keeps nothing): it goes into this tab's storage, and the
-//   page goes on to #smtp.
-// - "I use": the choice is remembered the way Material remembers a content tab (its `__tabs` list, see
-//   content.tabs.link): the device's own label first, then the label of its tab, so that the mail pages
-//   open on that tab; the Mac's or the iPhone's box then comes first in the Apple tab.
-// - The Apple profile (<!-- mobileconfig-offer -->): a link to a profile made here from the generic one
-//   (fetched from this site, so it always holds the servers of data/ports.yml), with the address and
-//   user name filled in; never a password.
+// The reader's own address in the mail pages, in this browser only: the field, the places that show it,
+// the device chosen, the personal Apple profile, the staff sheet's links. What it keeps, where, and why
+// nothing is sent: README, "Your own settings: what the mail pages keep"; the markers: artelabs/markers/you.py.
 (() => {
   const KEY = "artelabs.you"
   const field = document.querySelector("[data-you-field]")
@@ -141,8 +119,13 @@
     }
     const shown = slot.localName === "code" ? document.createTextNode(value) : element("code", "", value)
     const copy = slot.dataset.youCopy && copyButton(value, slot.dataset.youCopy)
-    own.replaceChildren(copy ? element("span", "mdx-copyable", shown, copy) : shown)
-    ;[own.hidden, generic.hidden] = [false, true]
+    const whole = copy ? element("span", "mdx-copyable", shown, copy) : shown
+    const beside = slot.dataset.youBeside // the words stay, the value beside them: "@ (in full: example.ch)"
+    if (beside) {
+      const [before, after] = beside.split("{name}")
+      own.replaceChildren(` (${before}`, whole, `${after})`)
+    } else own.replaceChildren(whole)
+    ;[own.hidden, generic.hidden] = [false, Boolean(!beside)]
   }
 
   // A copy button like the tables' own (overrides/partials/ports-table.html: copy.js does the copying).
@@ -175,7 +158,7 @@
 
   function report(found) {
     if (!found) return say("")
-    let text = found.address ? phrase("shown", { address: found.typed }) : phrase("shown-domain", { domain: found.domain })
+    let text = found.address ? phrase(staff ? "shown-staff" : "shown", { address: found.typed }) : phrase("shown-domain", { domain: found.domain })
     if (found.ascii !== found.domain) text += " " + phrase("idn", { domain: found.domain, ascii: found.ascii })
     say(text)
   }
@@ -369,7 +352,7 @@
     const identifier = get(top, "PayloadIdentifier").textContent
     const name = texts.name.replace("{address}", address)
     const description = texts.description.replaceAll("{address}", address)
-    const suffix = (await digest(`${identifier}\0${address.toLowerCase()}`)).slice(0, 12)
+    const suffix = hex(await sha1(new TextEncoder().encode(`${identifier}\0${address.toLowerCase()}`))).slice(0, 12)
     put(top, "PayloadIdentifier", `${identifier}.${suffix}`)
     put(payload, "PayloadIdentifier", `${identifier}.${suffix}.account`)
     put(top, "PayloadUUID", await uuid5(get(top, "PayloadUUID").textContent, address))
@@ -407,26 +390,23 @@
     else dict.lastElementChild.after(...nodes)
   }
 
-  async function digest(text) {
-    if (!crypto.subtle) return [...crypto.getRandomValues(new Uint8Array(20))].map((b) => b.toString(16).padStart(2, "0")).join("")
-    const bytes = new Uint8Array(await crypto.subtle.digest("SHA-1", new TextEncoder().encode(text)))
-    return [...bytes].map((b) => b.toString(16).padStart(2, "0")).join("")
+  // SHA-1 of the bytes; without a secure context (a preview on http://, no crypto.subtle), random bytes.
+  async function sha1(bytes) {
+    return crypto.subtle ? new Uint8Array(await crypto.subtle.digest("SHA-1", bytes)) : crypto.getRandomValues(new Uint8Array(20))
+  }
+
+  function hex(bytes) {
+    return [...bytes].map((byte) => byte.toString(16).padStart(2, "0")).join("")
   }
 
   // RFC 9562's version 5 UUID of `name` in `namespace`: the same address gives the same profile.
   async function uuid5(namespace, name) {
     const space = namespace.replace(/-/g, "").match(/../g).map((pair) => parseInt(pair, 16))
-    const text = new TextEncoder().encode(name)
-    let hex
-    if (crypto.subtle) {
-      const bytes = new Uint8Array(await crypto.subtle.digest("SHA-1", new Uint8Array([...space, ...text]))).slice(0, 16)
-      bytes[6] = (bytes[6] & 0x0f) | 0x50
-      bytes[8] = (bytes[8] & 0x3f) | 0x80
-      hex = [...bytes].map((b) => b.toString(16).padStart(2, "0")).join("")
-    } else {
-      hex = crypto.randomUUID ? crypto.randomUUID().replace(/-/g, "") : (await digest("")).slice(0, 32) // no secure context
-    }
-    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`.toUpperCase()
+    const bytes = (await sha1(new Uint8Array([...space, ...new TextEncoder().encode(name)]))).slice(0, 16)
+    bytes[6] = (bytes[6] & 0x0f) | 0x50
+    bytes[8] = (bytes[8] & 0x3f) | 0x80
+    const h = hex(bytes)
+    return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`.toUpperCase()
   }
 
   if (field || slots.length) start()
