@@ -160,6 +160,8 @@ def test_pages_with_places_load_the_script_and_the_staff_links_carry_the_address
             assert has[0] == PLACES.get(path, 0), f"/{prefix(lang)}{path}: {has[0]} places"
             assert (has[1]["data-you-field"] if has[1] else None) == FIELDS.get(path), f"/{prefix(lang)}{path}"
             assert has[1] is None or has[1].has_attr("hidden"), "the field shows only with JavaScript"
+        index = (site / prefix(lang) / "search" / "search_index.json").read_text(encoding="utf-8")
+        assert STRINGS["you.remember"][lang] not in index and STRINGS["offer.personal-text"][lang][:20] not in index, "searched"
         sheet = soup(site, lang, "staff/links/")
         carried = {urlsplit(a["href"]).path.removeprefix("/fr") for a in sheet.select("a[data-you-link]")}
         assert carried == {f"/{path}" for path in PLACES}
