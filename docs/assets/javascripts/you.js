@@ -328,7 +328,7 @@
     generic.classList.add("md-button--primary")
     const link = offer.querySelector("a")
     if (link.href.startsWith("blob:")) URL.revokeObjectURL(link.href)
-    link.removeAttribute("href")
+    link.href = generic.href // until the address's own is made
     if (!address) return
     source ??= fetch(generic.href).then((response) => (response.ok ? response.text() : Promise.reject(response.status)))
     source.then((text) => personalProfile(text, address)).then((xml) => {
