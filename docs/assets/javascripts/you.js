@@ -175,11 +175,14 @@
     }
   }
 
+  let linked = null // an address that came with a link: for this tab only, until the reader changes it
+
   function keep(value) {
     if (staff) return // the staff sheet keeps nothing: a customer's address is not staff's own
     try {
       if (value) sessionStorage.setItem(KEY, value)
       else sessionStorage.removeItem(KEY)
+      if (linked !== null && value === linked) return // what this device remembers stays as it was
       if (value && remember && remember.checked) localStorage.setItem(KEY, value)
       else if (!value || (remember && !remember.checked)) localStorage.removeItem(KEY)
     } catch (error) { /* not kept */ }
@@ -222,11 +225,11 @@
   }
 
   function start() {
-    const linked = fromLink()
+    linked = fromLink()
     const value = linked ?? (staff ? "" : stored())
     if (input) {
       try {
-        if (remember) remember.checked = localStorage.getItem(KEY) !== null
+        if (remember) remember.checked = linked === null && localStorage.getItem(KEY) !== null
       } catch (error) { /* unticked */ }
       if (variant === "domain" || !value || value.includes("@")) {
         input.value = value
@@ -234,12 +237,19 @@
       } else {
         fill(parse(value, true)) // a domain alone, typed on the DNS page: this field asks for an address
       }
-      input.addEventListener("input", () => typed(false))
+      input.addEventListener("input", () => {
+        linked = null
+        typed(false)
+      })
       input.addEventListener("change", () => typed(true))
       input.addEventListener("paste", () => setTimeout(() => typed(true)))
       input.addEventListener("keydown", (event) => event.key === "Enter" && typed(true))
-      remember?.addEventListener("change", () => typed(false))
+      remember?.addEventListener("change", () => {
+        linked = null
+        typed(false)
+      })
       forget?.addEventListener("click", () => {
+        linked = null
         input.value = ""
         remember.checked = false
         typed(false)
@@ -254,7 +264,9 @@
     window.addEventListener("hashchange", () => {
       const again = fromLink()
       if (again === null) return
+      linked = again
       if (input) {
+        if (remember) remember.checked = false
         input.value = again
         typed(true)
       } else fill(parse(again, true))
