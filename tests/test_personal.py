@@ -10,6 +10,7 @@ own network log (nothing sent carries the address), the page without JavaScript 
 from __future__ import annotations
 
 import base64
+import functools
 import json
 import plistlib
 import re
@@ -41,6 +42,11 @@ FIELDS = {"mail/setup/": "address", "mail/moving/": "address", "mail/domain/": "
 
 def prefix(lang: str) -> str:
     return "" if lang == "en" else f"{lang}/"
+
+
+@functools.cache
+def renderer(lang: str) -> markers.Renderer:
+    return markers.standalone_renderer(ROOT, lang)
 
 
 def said(key: str, lang: str, **values: str) -> str:
@@ -118,18 +124,16 @@ def storage(page: Any) -> dict[str, Any]:
     ],
 )
 def test_a_wrong_you_marker_is_refused_in_one_line(body: str, alone: bool, message: str) -> None:
-    renderer = markers.standalone_renderer(ROOT, "en")
     with pytest.raises(markers.MarkerError) as error:
-        renderer.render(body, alone=alone)
+        renderer("en").render(body, alone=alone)
     assert message in str(error.value) and "\n" not in str(error.value)
 
 
 def test_a_place_shows_its_words_as_written() -> None:
-    renderer = markers.standalone_renderer(ROOT, "fr")
-    assert renderer.render('you:address "votre **adresse** complète"', alone=False) == (
+    assert renderer("fr").render('you:address "votre **adresse** complète"', alone=False) == (
         '<span class="mdx-you" data-you="address">votre <strong>adresse</strong> complète</span>'
     )
-    assert renderer.render('you:local code "nom"', alone=False) == '<code class="mdx-you" data-you="local">nom</code>'
+    assert renderer("fr").render('you:local code "nom"', alone=False) == '<code class="mdx-you" data-you="local">nom</code>'
 
 
 # Where the mail pages speak of the reader's address as something to type: each such mention is a place
