@@ -13,7 +13,9 @@
 Without JavaScript, in print and in the PDF, a page reads as its words say: the field is `hidden` and
 each place shows its WORDS. assets/javascripts/you.js, loaded only by the pages that have such places
 (overrides/main.html: any `data-you` in the page), does the rest in the reader's browser. The port
-tables mark their own places (`data-you` in overrides/partials/ports-table-account.html and -dns.html).
+tables mark their own places (`data-you` in overrides/partials/ports-table-account.html and -dns.html;
+`data-you-before`: a prefix such as `_dmarc.`, `data-you-beside`: the words stay and the value comes beside
+them, `data-you-copy`: a copy button).
 """
 
 from __future__ import annotations
