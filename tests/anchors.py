@@ -26,6 +26,9 @@ HEADER = (
 # Announcements (data/announcements.yml) are at #a-ID on /status/ and, once older than 12 months, on
 # /status/archive/: they come and go with the data, so the registry holds only the pages' static headings.
 ANNOUNCEMENT = "a-"
+# The site's own controls in a page (the reader's address field of /mail/setup/, mdx-you-…) are not sections to
+# link to. The mail diagram's title (#mdx-diagram-title) was registered before this rule and stays registered.
+CONTROL = "mdx-you-"
 
 
 def page_ids(html: str) -> set[str]:
@@ -33,7 +36,7 @@ def page_ids(html: str) -> set[str]:
     article = BeautifulSoup(html, "lxml").select_one("article")
     if article is None:
         return set()
-    return {el["id"] for el in article.select("[id]") if not el["id"].startswith(("__", ANNOUNCEMENT))}
+    return {el["id"] for el in article.select("[id]") if not el["id"].startswith(("__", ANNOUNCEMENT, CONTROL))}
 
 
 def site_anchors(site: Path, pages: tuple[str, ...]) -> list[str]:

@@ -419,3 +419,22 @@ def test_search_works_under_the_policy(apache: Apache, visit: Visit, lang: str, 
     assert links and all(("/fr/" in link) == (lang == "fr") for link in links), links
     assert visit.violations() == []
     assert visit.problems == []
+
+
+def test_your_own_settings_work_under_the_policy(apache: Apache, visit: Visit) -> None:
+    """The reader's address (assets/javascripts/you.js, tests/test_personal.py): from a staff link, typed, and
+    the personal profile made from the generic one (fetched: connect-src 'self') and downloaded (a blob: link)."""
+    visit.open(apache.origin + url_path("fr", "mail/setup/") + "#smtp&address=anne%40example.ch")
+    visit.page.wait_for_function("() => location.hash === '#smtp'")
+    field = visit.page.locator("#mdx-you-address")
+    assert field.input_value() == "anne@example.ch"
+    field.fill("paul@exemple.ch")
+    field.press("Enter")
+    link = visit.page.locator("[data-you-profile] a")
+    link.wait_for(state="visible")
+    with visit.page.expect_download() as download:
+        link.click()
+    assert b"paul@exemple.ch" in Path(download.value.path()).read_bytes()
+    assert visit.violations() == []
+    assert visit.problems == []
+    visit.page.evaluate("() => sessionStorage.clear()")  # the module's tab goes on without it

@@ -179,6 +179,9 @@ WRONG = [  # (page of docs/, the line with the marker, what the refusal must say
     ("mail/setup.fr.md", "<!-- mobileconfig-offer ios -->", "expected 'mobileconfig-offer'"),
     ("status.md", "<!-- announcements:curent -->", "expected one of announcements:current, announcements:recent, announcements:archive"),
     ("status.md", "<!-- Announcements:current -->", "names are lower case"),
+    ("mail/setup.md", "<!-- you:feild -->", "expected 'you:field', 'you:field domain'"),
+    ("mail/setup.md", "<!-- you:field dns -->", "expected 'you:field', 'you:field domain' or 'you:field staff'"),
+    ("mail/setup.fr.md", "Nom : <!-- you:address votre adresse -->.", "the words the page shows without the reader's address, in double quotes"),
 ]
 
 

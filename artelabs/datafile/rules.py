@@ -19,6 +19,8 @@ PLACEHOLDERS = frozenset({
     "in_host", "in_port", "in_protocol", "in_security", "out_host", "out_port", "out_protocol", "out_security",
     # announcements (artelabs/announcements.py): a time written as a Geneva reader writes it
     "weekday", "day", "month", "year", "hour", "minute", "time", "start", "end", "end_day", "zone", "label",
+    # the reader's own settings (assets/javascripts/you.js fills these in the browser)
+    "address", "ascii", "char", "device", "domain", "name",
 })
 
 

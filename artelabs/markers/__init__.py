@@ -27,6 +27,9 @@ in the page's language:
     <!-- staff:links -->         every page#id of data/anchors.txt, titled in both languages, to copy
     <!-- announcements:current --> (also recent, archive) the announcements of data/announcements.yml
                                  as of the build date, each at #a-ID
+    <!-- you:field -->           (alone) the field "Your e-mail address" (also `domain`, `staff`)
+    <!-- you:address "WORDS" --> WORDS, or the reader's own address once typed (also `local`, `domain`,
+                                 `code`): filled in the reader's browser, sent nowhere (markers/you.py)
 
 It works on Python-Markdown's own parse: a marker in a code span or a code block
 is code, shown as written. Markup lives in overrides/partials/, words in
@@ -36,7 +39,7 @@ before anything is built (hooks/markers.py), and the extension itself refuses th
 too, so that no builder publishes a page with a table missing.
 
 Each kind of marker is a module of this package with its partial (ports, company,
-sources, versions, diff, dpa, staff, offer, announcements); `base` finds markers and holds the renderer they
+sources, versions, diff, dpa, staff, offer, announcements, you); `base` finds markers and holds the renderer they
 share. A new kind: a module with NAME, EXPECTED and render(), listed in KIND_MODULES.
 
 MkDocs: hooks/markers.py adds the extension with the data and sets the language
@@ -58,14 +61,14 @@ from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
 
 from artelabs import datafile
-from artelabs.markers import announcements, company, diff, dpa, offer, ports, sources, staff, versions
+from artelabs.markers import announcements, company, diff, dpa, offer, ports, sources, staff, versions, you
 from artelabs.markers.base import (  # noqa: F401 (what the hooks and tests use)
     COMMENT, END, EXPECTED, KINDS, START, TOKEN, Marker, MarkerError, MistakeElsewhere, Renderer, looks_like_marker, outside_code,
     refusal, scan,
 )
 
 # The kinds of marker, each a module with NAME, EXPECTED and render(): a new kind is one more module here.
-KIND_MODULES = (ports, company, sources, versions, diff, dpa, staff, offer, announcements)
+KIND_MODULES = (ports, company, sources, versions, diff, dpa, staff, offer, announcements, you)
 for _kind in KIND_MODULES:
     KINDS[_kind.NAME] = _kind.render
     EXPECTED[_kind.NAME] = _kind.EXPECTED

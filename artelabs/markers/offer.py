@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import html
+import json
 import logging
 import os
 import posixpath
@@ -13,7 +14,7 @@ import re
 from pathlib import Path
 
 from artelabs import datafile
-from artelabs.markers.base import Renderer
+from artelabs.markers.base import MarkerError, Renderer
 
 NAME = "mobileconfig-offer"
 EXPECTED = "'mobileconfig-offer'"
@@ -30,8 +31,14 @@ def render(renderer: Renderer, rest: str, body: str, alone: bool) -> str:
     )
     link = posixpath.relpath(PROFILE, renderer.page.strip("/") or ".") if renderer.page else PROFILE
     address = renderer.site_url.rstrip("/") + "/" + ("" if renderer.lang == renderer.default else f"{renderer.lang}/") + PROFILE
+    from artelabs.postbuild.mail import MailConfigError, personal_words
+
+    try:
+        personal = json.dumps(personal_words(renderer.data, renderer.strings, renderer.lang), ensure_ascii=False, sort_keys=True)
+    except MailConfigError as error:
+        raise MarkerError(str(error)) from None
     return renderer.template(
-        "mobileconfig-offer.html", words=words, sentence=sentence, link=link, address=address,
+        "mobileconfig-offer.html", words=words, sentence=sentence, link=link, address=address, personal=personal,
         qr=qr_svg(address, datafile.cache_folder(Path(renderer.root) / "data" / "ports.yml") / "qr"),
         one_line=False,
     )

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from artelabs import datafile
+from artelabs.markers import you
 from artelabs.markers.base import COMMENT, MarkerError, MistakeElsewhere, Renderer, outside_code
 
 NAME = "staff"
@@ -44,7 +45,8 @@ def staff_links(renderer: Renderer) -> list[dict[str, Any]]:
     for line in registry:
         path, anchor = line.split("#", 1)
         if not pages or pages[-1]["path"] != path:
-            pages.append({"path": path, "titles": {lang: titles[lang][path].get("", path) for lang in languages}, "anchors": []})
+            pages.append({"path": path, "titles": {lang: titles[lang][path].get("", path) for lang in languages},
+                          "personal": _personal(root, path, renderer), "anchors": []})
         pages[-1]["anchors"].append({
             "id": anchor,
             "titles": {lang: titles[lang][path].get(anchor, anchor) for lang in languages},
@@ -52,6 +54,13 @@ def staff_links(renderer: Renderer) -> list[dict[str, Any]]:
                      for lang in languages},
         })
     return pages
+
+
+def _personal(root: Path, path: str, renderer: Renderer) -> bool:
+    """The page has places for the reader's address (markers/you.py): a link to it may carry the customer's."""
+    stem = path.strip("/") or "index"
+    source = root / "docs" / f"{stem}.md"
+    return source.is_file() and you.personal(source.read_text(encoding="utf-8"), renderer.env)
 
 
 def _titles_of(root: Path, path: str, lang: str, renderer: Renderer) -> dict[str, str]:

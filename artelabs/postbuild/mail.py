@@ -72,17 +72,7 @@ def profile(data: dict[str, Any], strings: datafile.Strings, lang: str, site_url
         "OutgoingMailServerAuthentication": AUTHENTICATION_APPLE[outgoing["authentication"]],
         "OutgoingPasswordSameAsIncomingPassword": True,
     }
-    fields = {
-        "in_protocol": incoming["protocol"],
-        "in_host": incoming["host"],
-        "in_port": incoming["port"],
-        "in_security": strings(f"security.{incoming['security']}", lang),
-        "out_protocol": outgoing["protocol"],
-        "out_host": outgoing["host"],
-        "out_port": outgoing["port"],
-        "out_security": strings(f"security.{outgoing['security']}", lang),
-        "username": data["account"]["username"][lang],
-    }
+    fields = _fields(data, strings, lang)
     words = {key: strings(key, lang).format(**fields) for key in PROFILE_STRINGS}
     # The account's UUID follows its settings only: installing the other
     # language's profile updates the account instead of making a second one.
@@ -108,6 +98,34 @@ def profile(data: dict[str, Any], strings: datafile.Strings, lang: str, site_url
         "PayloadOrganization": words["profile.organization"],
     }
     return plistlib.dumps(top, fmt=plistlib.FMT_XML, sort_keys=True)
+
+
+def personal_words(data: dict[str, Any], strings: datafile.Strings, lang: str) -> dict[str, str]:
+    """The words of the profile that the reader's browser makes with their address (assets/javascripts/you.js,
+    from the generic profile above): the servers written in from the data, `{address}` left for the browser."""
+    fields = {**_fields(data, strings, lang), "address": "{address}"}
+    return {
+        "link": strings("offer.personal", lang).format(**fields),
+        "text": strings("offer.personal-text", lang).format(**fields),
+        "name": strings("profile.personal-name", lang).format(**fields),
+        "description": strings("profile.personal-description", lang).format(**fields),
+    }
+
+
+def _fields(data: dict[str, Any], strings: datafile.Strings, lang: str) -> dict[str, Any]:
+    """What the profile's words say: the recommended servers, in the language."""
+    incoming, outgoing = recommended(data, "incoming"), recommended(data, "outgoing")
+    return {
+        "in_protocol": incoming["protocol"],
+        "in_host": incoming["host"],
+        "in_port": incoming["port"],
+        "in_security": strings(f"security.{incoming['security']}", lang),
+        "out_protocol": outgoing["protocol"],
+        "out_host": outgoing["host"],
+        "out_port": outgoing["port"],
+        "out_security": strings(f"security.{outgoing['security']}", lang),
+        "username": data["account"]["username"][lang],
+    }
 
 
 def recommended(data: dict[str, Any], direction: str) -> dict[str, Any]:
