@@ -19,6 +19,7 @@ import re
 from pathlib import Path
 
 UNSEARCHED = ("#sources", "#history")
+UNINDEXED = "/versions/"  # earlier versions of the legal texts: found by their own links, never searched
 # The legal texts (every document of data/legal-versions.yml: terms, privacy, dpa, ...) are long and read
 # in full on their pages; the index keeps each section's title and opening words, so that "cookies" or
 # "résiliation" finds the section and the first search downloads less.
@@ -46,7 +47,7 @@ def split_search_index(
             target = site / lang / "search" / "search_index.json"
         # Earlier texts are found by their own links; a page's sources and history are read on the page,
         # not searched: keeping them out keeps the index, which every first search downloads, small.
-        docs = [doc for doc in docs if "/versions/" not in doc["location"] and not doc["location"].endswith(UNSEARCHED)]
+        docs = [doc for doc in docs if UNINDEXED not in doc["location"] and not doc["location"].endswith(UNSEARCHED)]
         groups = (synonyms or {}).get(lang, [])
         docs = [{**doc, "text": with_synonyms(doc["title"], lean(doc["text"], doc["location"], summarized), groups)} for doc in docs]
         target.parent.mkdir(parents=True, exist_ok=True)
