@@ -10,6 +10,7 @@ import fcntl
 import functools
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -176,6 +177,39 @@ def changed_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     return work / "repo", work / "site"
 
 
+# Values a person might type that look like code or markup: published as text, never run or formatted.
+HOSTILE = 'A "quoted" <script>alert(1)</script> & Co'  # the company's name (data/company.yml), a page's description
+ODD_TEXT = "Use it | or not <b>bold</b> & *stars* _under_"  # a port's description (data/ports.yml, POP3, English)
+
+
+@pytest.fixture(scope="session")
+def odd_values_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A copy of the sources with such values, built once per test run (HTML only): (sources, site).
+
+    HOSTILE as the company's legal name and as the description of docs/status.md (tests/test_values_as_typed.py),
+    ODD_TEXT as the POP3 description (tests/test_ports.py): one build for both, each value in its own place."""
+
+    def make(work: Path) -> None:
+        repo = copy_repo(work / "repo")
+        company = repo / "data" / "company.yml"
+        text = company.read_text(encoding="utf-8")
+        assert "legal_name: {value: null, status: unconfirmed}" in text, "data/company.yml changed: update this fixture"
+        company.write_text(text.replace("legal_name: {value: null,", f"legal_name: {{value: '{HOSTILE}',", 1), encoding="utf-8")
+        page = repo / "docs" / "status.md"
+        page.write_text(re.sub(r"^description: .*$", f"description: '{HOSTILE}'", page.read_text(encoding="utf-8"), count=1,
+                               flags=re.M), encoding="utf-8")
+        ports = repo / "data" / "ports.yml"
+        text = ports.read_text(encoding="utf-8")
+        old = "      en: Downloads your mail to one device. Choose it only if you know why.\n"
+        assert old in text, "the POP3 description of data/ports.yml changed: update this fixture"
+        ports.write_text(text.replace(old, f'      en: "{ODD_TEXT}"\n', 1), encoding="utf-8")
+        result = mkdocs_build(repo, work / "site")
+        assert result.returncode == 0, f"the copy with odd values did not build:\n{result.stderr[-3000:]}"
+
+    work = once_per_run(tmp_path_factory, "odd-values", make)
+    return work / "repo", work / "site"
+
+
 @pytest.fixture(scope="session")
 def browser():
     """Debian's Chromium through Playwright, one for the whole session (tests/browser.py).
@@ -209,7 +243,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]):
     result = yield
 
     def key(item: pytest.Item) -> tuple[bool, bool]:
-        needs_site = bool({"site", "changed_site"} & set(getattr(item, "fixturenames", ())))
+        needs_site = bool({"site", "changed_site", "odd_values_site"} & set(getattr(item, "fixturenames", ())))
         return needs_site, item.get_closest_marker("long") is None
 
     items.sort(key=key)
