@@ -14,6 +14,8 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -70,9 +72,19 @@ def project_stamp() -> dict[str, str]:
 
 
 def clean_environment(**extra: str) -> dict[str, str]:
-    """The test process's environment without what dates or names a build, plus extra."""
+    """The test process's environment without what dates or names a build, plus extra.
+
+    The builds of copies share one cache for the test run (ARTELABS_CACHE, unless extra sets another): a copy
+    has no .cache/, and its build would otherwise check every data file, compare the legal versions word by word
+    and compile the templates again. The cache is keyed on content (an edited file is a new key), so a copy's
+    changed data is checked and shown as if it were cold; the session's build and tests/test_reproducible.py
+    (its own empty cache) still take the cold path."""
     env = {key: value for key, value in os.environ.items() if key not in BUILD_ENVIRONMENT}
-    return {**env, "NO_MKDOCS_2_WARNING": "1", **extra}
+    shared = os.environ.get(COPIES_CACHE)
+    return {**env, "NO_MKDOCS_2_WARNING": "1", **({"ARTELABS_CACHE": shared} if shared else {}), **extra}
+
+
+COPIES_CACHE = "ARTELABS_TEST_COPIES_CACHE"  # the folder of the test run's shared cache (pytest_configure)
 
 
 def mkdocs_build(repo: Path, out: Path, *, pdf: bool = False, stamp: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -104,7 +116,11 @@ def once_per_run(tmp_path_factory: pytest.TempPathFactory, name: str, make) -> P
     The first worker that needs it builds it under a lock; the others wait, then take the folder.
     What make returns (the date and version the build stamped) is kept beside it: `run_record`.
     """
-    base = _run_folder(tmp_path_factory)
+    return once_in(_run_folder(tmp_path_factory), name, make)
+
+
+def once_in(base: Path, name: str, make) -> Path:
+    """once_per_run in the run's folder `base` (also tests/sitebuild.py, the session's site built ahead)."""
     folder = base / name
     done = base / f"{name}.record.json"
     with open(base / f"{name}.lock", "w") as lock:
@@ -125,6 +141,32 @@ def _build_and_stamp(folder: Path) -> dict[str, str]:
     build_site(folder, ROOT / "mkdocs.yml")
     date, version = core.build_date(), core.version()
     return {"SOURCE_DATE_EPOCH": str(int(date.timestamp())) if date else "", "ARTELABS_VERSION": version or ""}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def site_built_ahead(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Iterator[None]:
+    """When a collected test needs the session's site, its build starts now, in a process of its own
+    (tests/sitebuild.py), while the tests that need no site run: a test that needs it waits for it on
+    once_per_run's lock instead of building it after every other test is handed out. The first worker
+    starts it; should it fail, the `site` fixture builds in its own process and shows why."""
+    wanted = ("site", "site_stamp")
+    if not any(name in getattr(item, "fixturenames", ()) for item in request.session.items for name in wanted):
+        yield
+        return
+    base = _run_folder(tmp_path_factory)
+    try:
+        os.close(os.open(base / "site.ahead", os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644))
+    except FileExistsError:  # another worker started it
+        yield
+        return
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    with open(base / "site.ahead", "w") as log:
+        process = subprocess.Popen([sys.executable, str(ROOT / "tests" / "sitebuild.py"), str(base)], cwd=ROOT, env=env,
+                                   stdout=log, stderr=subprocess.STDOUT)
+    try:
+        yield
+    finally:
+        process.wait()
 
 
 @pytest.fixture(scope="session")
@@ -248,6 +290,13 @@ def pytest_collection_modifyitems(items: list[pytest.Item]):
 
     items.sort(key=key)
     return result
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The main process makes the copies' shared cache folder; pytest-xdist's workers inherit its name."""
+    if not hasattr(config, "workerinput") and COPIES_CACHE not in os.environ:
+        os.environ[COPIES_CACHE] = tempfile.mkdtemp(prefix="artelabs-test-cache-")
+        config.add_cleanup(lambda: (shutil.rmtree(os.environ.pop(COPIES_CACHE), ignore_errors=True)))
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
