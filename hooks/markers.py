@@ -44,6 +44,7 @@ def on_files(files: Files, *, config: MkDocsConfig, **kwargs: Any) -> None:
     if not core.is_outer_pass(config):
         return  # once per build: the first pass sees the pages of every language
     _rendered.clear()
+    _shared.clear()
     for file in files.documentation_pages():
         found = markers.scan(file.content_string)
         if not found:
@@ -82,6 +83,10 @@ def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, **kwarg
 _rendered: dict[tuple[str, str, str, bool], str] = {}
 
 
+# What every page of the build computes alike (markers.Renderer.shared): one dict for the build's renderers.
+_shared: dict[str, Any] = {}
+
+
 def _remember(render: Any, lang: str, page: str) -> Any:
     def remembered(body: str, *, alone: bool) -> str:
         key = (lang, page, body, alone)
@@ -102,6 +107,7 @@ def _renderer(config: MkDocsConfig, lang: str, page: str) -> markers.Renderer:
         renderer.site_url = config.site_url or ""
         renderer.languages = core.languages(config)
         renderer.built = core.build_date()  # the announcements are placed as of the build date, never today
+        renderer.shared = _shared
         renderer.render = _remember(renderer.render, lang, page)  # type: ignore[method-assign]
         return renderer
     except markers.MarkerError as error:

@@ -38,7 +38,7 @@ def render(renderer: Renderer, rest: str, body: str, alone: bool) -> str:
         raise MarkerError(f"unknown marker '<!-- {body} -->', expected {EXPECTED}")
     renderer.block(body, alone)
     try:
-        data = load(renderer.root)
+        data = renderer.shared["dpa"] if "dpa" in renderer.shared else renderer.shared.setdefault("dpa", load(renderer.root))
     except datafile.DataError as error:
         raise MarkerError(str(error)) from None
     if rest == "subprocessors":
