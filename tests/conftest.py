@@ -285,7 +285,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]):
     result = yield
 
     def key(item: pytest.Item) -> tuple[bool, bool]:
-        needs_site = bool({"site", "changed_site", "odd_values_site"} & set(getattr(item, "fixturenames", ())))
+        needs_site = bool({"site", "changed_site"} & set(getattr(item, "fixturenames", ())))
         return needs_site, item.get_closest_marker("long") is None
 
     items.sort(key=key)
