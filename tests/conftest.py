@@ -143,26 +143,31 @@ def _build_and_stamp(folder: Path) -> dict[str, str]:
     return {"SOURCE_DATE_EPOCH": str(int(date.timestamp())) if date else "", "ARTELABS_VERSION": version or ""}
 
 
+# Built ahead (tests/sitebuild.py) when a collected test asks for them: fixture -> once_per_run's name.
+AHEAD = {"site": "site", "site_stamp": "site", "changed_site": "changed"}
+
+
 @pytest.fixture(scope="session", autouse=True)
 def site_built_ahead(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Iterator[None]:
-    """When a collected test needs the session's site, its build starts now, in a process of its own
-    (tests/sitebuild.py), while the tests that need no site run: a test that needs it waits for it on
-    once_per_run's lock instead of building it after every other test is handed out. The first worker
-    starts it; should it fail, the `site` fixture builds in its own process and shows why."""
-    wanted = ("site", "site_stamp")
-    if not any(name in getattr(item, "fixturenames", ()) for item in request.session.items for name in wanted):
+    """When a collected test needs the session's site (or the copy with the IMAP port changed), its build
+    starts now, in a process of its own (tests/sitebuild.py), while the tests that need neither run: a test
+    that needs it waits for it on once_per_run's lock instead of building it after every other test is handed
+    out. The first worker starts it; should a build fail there, its fixture builds it again and shows why."""
+    wanted = {AHEAD[name] for item in request.session.items for name in getattr(item, "fixturenames", ()) if name in AHEAD}
+    if not wanted:
         yield
         return
     base = _run_folder(tmp_path_factory)
     try:
-        os.close(os.open(base / "site.ahead", os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644))
+        os.close(os.open(base / "ahead.log", os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644))
     except FileExistsError:  # another worker started it
         yield
         return
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    with open(base / "site.ahead", "w") as log:
-        process = subprocess.Popen([sys.executable, str(ROOT / "tests" / "sitebuild.py"), str(base)], cwd=ROOT, env=env,
-                                   stdout=log, stderr=subprocess.STDOUT)
+    names = [name for name in ("site", "changed") if name in wanted]  # the session's site first
+    with open(base / "ahead.log", "w") as log:
+        process = subprocess.Popen([sys.executable, str(ROOT / "tests" / "sitebuild.py"), str(base), *names], cwd=ROOT,
+                                   env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
         yield
     finally:
@@ -204,19 +209,19 @@ def changed_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     document each PDF is printed from). Without the PDFs themselves: rendering takes most of a
     build, and tests/test_pdf.py shows that every port of the document reaches the PDF's text.
     """
-
-    def make(work: Path) -> None:
-        repo = copy_repo(work / "repo")
-        data = repo / "data" / "ports.yml"
-        text = data.read_text(encoding="utf-8")
-        old = "    host: mail.infomaniak.com\n    port: 993\n"
-        assert old in text, "the IMAP entry of data/ports.yml changed: update this fixture"
-        data.write_text(text.replace(old, old.replace("993", "1993"), 1), encoding="utf-8")
-        result = mkdocs_build(repo, work / "site", stamp=project_stamp())  # dated as the session's site
-        assert result.returncode == 0, f"the copy with IMAP on 1993 did not build:\n{result.stderr[-3000:]}"
-
-    work = once_per_run(tmp_path_factory, "changed", make)
+    work = once_per_run(tmp_path_factory, "changed", _build_changed)
     return work / "repo", work / "site"
+
+
+def _build_changed(work: Path) -> None:
+    repo = copy_repo(work / "repo")
+    data = repo / "data" / "ports.yml"
+    text = data.read_text(encoding="utf-8")
+    old = "    host: mail.infomaniak.com\n    port: 993\n"
+    assert old in text, "the IMAP entry of data/ports.yml changed: update this fixture"
+    data.write_text(text.replace(old, old.replace("993", "1993"), 1), encoding="utf-8")
+    result = mkdocs_build(repo, work / "site", stamp=project_stamp())  # dated as the session's site
+    assert result.returncode == 0, f"the copy with IMAP on 1993 did not build:\n{result.stderr[-3000:]}"
 
 
 # Values a person might type that look like code or markup: published as text, never run or formatted.

@@ -1,8 +1,9 @@
-"""python tests/sitebuild.py RUN_FOLDER: the session's site (conftest's `site` fixture), built ahead.
+"""python tests/sitebuild.py RUN_FOLDER NAME...: builds of the test run, made ahead (conftest.site_built_ahead).
 
-Started by conftest.site_built_ahead as soon as the tests are collected; it takes once_per_run's lock
-first, builds like the `site` fixture (conftest._build_and_stamp, in this process) and records the date
-and version; a worker that needs the site meanwhile waits on the lock, then takes the folder.
+NAME is once_per_run's name of a session fixture: `site` (the session's site, conftest._build_and_stamp, built
+in this process as the `site` fixture builds it) or `changed` (conftest.changed_site's copy), in that order.
+Each takes once_per_run's lock first and records what it built; a worker that needs it meanwhile waits on
+the lock, then takes the folder.
 """
 
 from __future__ import annotations
@@ -14,16 +15,19 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from conftest import _build_and_stamp, once_in  # noqa: E402
+from conftest import _build_and_stamp, _build_changed, once_in  # noqa: E402
+
+MAKE = {"site": _build_and_stamp, "changed": _build_changed}
 
 
-def main(base: Path) -> None:
+def main(base: Path, names: list[str]) -> None:
     try:  # Linux: ends with the test process that started it, even one killed
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
     except (OSError, AttributeError):
         pass
-    once_in(base, "site", _build_and_stamp)
+    for name in names:
+        once_in(base, name, MAKE[name])
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]))
+    main(Path(sys.argv[1]), sys.argv[2:])
