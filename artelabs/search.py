@@ -33,6 +33,8 @@ from pathlib import Path
 
 from artelabs.datafile.rules import UNSEARCHED
 
+UNINDEXED = "/versions/"  # earlier versions of the legal texts: found by their own links, never searched
+
 # The legal texts (every document of data/legal-versions.yml: terms, privacy, dpa, ...) are long and read
 # in full on their pages; the index keeps each section's title and opening words, so that "cookies" or
 # "résiliation" finds the section and the first search downloads less.
@@ -80,7 +82,7 @@ def split_search_index(
             target, root = site / lang / "search" / "search_index.json", site / lang
         # Earlier texts are found by their own links; a page's sources and history are read on the page,
         # not searched: keeping them out keeps the index, which every first search downloads, small.
-        docs = [doc for doc in docs if "/versions/" not in doc["location"] and not doc["location"].endswith(UNSEARCHED)]
+        docs = [doc for doc in docs if UNINDEXED not in doc["location"] and not doc["location"].endswith(UNSEARCHED)]
         docs = [{**doc, "text": lean(doc["text"], doc["location"], summarized)} for doc in docs]
         words = section_keywords(docs, root, lang, keywords or {}, where)
         theirs = section_keywords(docs, root, default, keywords or {}, where) if lang != default else {}

@@ -3,6 +3,8 @@
     python -m bench              # 5 full and 5 HTML-only builds, then the weights
     python -m bench --runs 3     # fewer runs
     python -m bench --site DIR   # only the weights of an existing build
+    python -m bench --serve 6    # also `mkdocs serve`: 6 saved pages until Chromium shows them, against plain
+    python -m bench --site DIR --serve 6   # the serve measurement without the builds
 
 Prints a table and writes bench-report.json (git-ignored). The byte budgets
 below are also checked by tests/test_budgets.py on every test run.

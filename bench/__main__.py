@@ -36,6 +36,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--announcements", action="store_true",
                         help="only the HTML build with 100, 1,000 and 2,500 generated announcements and with none "
                              "(bench/announcements.py): its time must grow linearly; with --baseline DIR, that copy's too")
+    parser.add_argument("--serve", type=int, default=0, metavar="EDITS",
+                        help="also time `mkdocs serve`: a saved page until Chromium shows it, the project's against "
+                             "the plain configuration's, EDITS edits of each kind, alternated (bench/serve.py; e.g. 6)")
     args = parser.parse_args(argv)
     if args.announcements:
         from bench import announcements
@@ -62,6 +65,10 @@ def main(argv: list[str] | None = None) -> int:
 
             chosen = every_page(site) if args.pages == "all" else [p for p in args.pages.split(",") if p] or PAGES
             report["lighthouse"] = audit(site, chosen, args.lighthouse)
+        if args.serve:
+            from bench.serve import measure
+
+            report["serve"] = measure(Path(tmp) / "serve", args.serve)
         _print(report)
     args.json.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     print(f"\nreport: {args.json}")
@@ -217,6 +224,10 @@ def _print(report: dict[str, Any]) -> None:
                   f"{build['baseline_vs_plain']:.2f} x plain (CPU time: {build['baseline_vs_plain_cpu']:.2f} x)")
         print(f"\nHTML build: {build['html_vs_plain']:.2f} x plain (CPU time: {build['html_vs_plain_cpu']:.2f} x)")
         print(f"full build with PDFs: {build['full_vs_plain']:.2f} x plain (CPU time: {build['full_vs_plain_cpu']:.2f} x)")
+    if report.get("serve"):
+        from bench.serve import print_report
+
+        print_report(report["serve"])
     weights = report["weights"]
     at_load = any(p["search_at_load"] for p in weights["pages"])
     print(

@@ -48,6 +48,7 @@ def on_files(files: Files, *, config: MkDocsConfig, **kwargs: Any) -> None:
     _rendered.clear()
     _included.clear()
     _install_link_filter()
+    _shared.clear()
     for file in files.documentation_pages():
         found = markers.scan(file.content_string)
         if not found:
@@ -124,6 +125,10 @@ def _install_link_filter() -> None:
 _rendered: dict[tuple[str, str, str, bool], str] = {}
 
 
+# What every page of the build computes alike (markers.Renderer.shared): one dict for the build's renderers.
+_shared: dict[str, Any] = {}
+
+
 def _remember(render: Any, lang: str, page: str) -> Any:
     def remembered(body: str, *, alone: bool) -> str:
         key = (lang, page, body, alone)
@@ -145,6 +150,7 @@ def _renderer(config: MkDocsConfig, lang: str, page: str, source: str) -> marker
         renderer.site_url = config.site_url or ""
         renderer.languages = core.languages(config)
         renderer.built = core.build_date()  # the announcements are placed as of the build date, never today
+        renderer.shared = _shared
         renderer.render = _remember(renderer.render, lang, page)  # type: ignore[method-assign]
         return renderer
     except markers.MarkerError as error:

@@ -25,6 +25,7 @@ def on_config(config: MkDocsConfig, **kwargs: Any) -> None:
 
 
 def on_env(env: Environment, *, config: MkDocsConfig, files: Files, **kwargs: Any) -> None:
+    core.theme_bytecode(env, config)  # before any template is loaded: compiled once, not at every build
     lang = core.current_language(config)
     env.globals["artelabs"] = theme.Words(
         lang, "/" + core.prefix(lang, config), core.pdf_path(lang, config), core.strings(config), core.anchor_aliases(config),

@@ -10,9 +10,12 @@ import fcntl
 import functools
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -70,9 +73,19 @@ def project_stamp() -> dict[str, str]:
 
 
 def clean_environment(**extra: str) -> dict[str, str]:
-    """The test process's environment without what dates or names a build, plus extra."""
+    """The test process's environment without what dates or names a build, plus extra.
+
+    The builds of copies share one cache for the test run (ARTELABS_CACHE, unless extra sets another): a copy
+    has no .cache/, and its build would otherwise check every data file, compare the legal versions word by word
+    and compile the templates again. The cache is keyed on content (an edited file is a new key), so a copy's
+    changed data is checked and shown as if it were cold; the session's build and tests/test_reproducible.py
+    (its own empty cache) still take the cold path."""
     env = {key: value for key, value in os.environ.items() if key not in BUILD_ENVIRONMENT}
-    return {**env, "NO_MKDOCS_2_WARNING": "1", **extra}
+    shared = os.environ.get(COPIES_CACHE)
+    return {**env, "NO_MKDOCS_2_WARNING": "1", **({"ARTELABS_CACHE": shared} if shared else {}), **extra}
+
+
+COPIES_CACHE = "ARTELABS_TEST_COPIES_CACHE"  # the folder of the test run's shared cache (pytest_configure)
 
 
 def mkdocs_build(repo: Path, out: Path, *, pdf: bool = False, stamp: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -104,7 +117,11 @@ def once_per_run(tmp_path_factory: pytest.TempPathFactory, name: str, make) -> P
     The first worker that needs it builds it under a lock; the others wait, then take the folder.
     What make returns (the date and version the build stamped) is kept beside it: `run_record`.
     """
-    base = _run_folder(tmp_path_factory)
+    return once_in(_run_folder(tmp_path_factory), name, make)
+
+
+def once_in(base: Path, name: str, make) -> Path:
+    """once_per_run in the run's folder `base` (also tests/sitebuild.py, the session's site built ahead)."""
     folder = base / name
     done = base / f"{name}.record.json"
     with open(base / f"{name}.lock", "w") as lock:
@@ -125,6 +142,37 @@ def _build_and_stamp(folder: Path) -> dict[str, str]:
     build_site(folder, ROOT / "mkdocs.yml")
     date, version = core.build_date(), core.version()
     return {"SOURCE_DATE_EPOCH": str(int(date.timestamp())) if date else "", "ARTELABS_VERSION": version or ""}
+
+
+# Built ahead (tests/sitebuild.py) when a collected test asks for them: fixture -> once_per_run's name.
+AHEAD = {"site": "site", "site_stamp": "site", "changed_site": "changed"}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def site_built_ahead(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Iterator[None]:
+    """When a collected test needs the session's site (or the copy with the IMAP port changed), its build
+    starts now, in a process of its own (tests/sitebuild.py), while the tests that need neither run: a test
+    that needs it waits for it on once_per_run's lock instead of building it after every other test is handed
+    out. The first worker starts it; should a build fail there, its fixture builds it again and shows why."""
+    wanted = {AHEAD[name] for item in request.session.items for name in getattr(item, "fixturenames", ()) if name in AHEAD}
+    if not wanted:
+        yield
+        return
+    base = _run_folder(tmp_path_factory)
+    try:
+        os.close(os.open(base / "ahead.log", os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644))
+    except FileExistsError:  # another worker started it
+        yield
+        return
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    names = [name for name in ("site", "changed") if name in wanted]  # the session's site first
+    with open(base / "ahead.log", "w") as log:
+        process = subprocess.Popen([sys.executable, str(ROOT / "tests" / "sitebuild.py"), str(base), *names], cwd=ROOT,
+                                   env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        yield
+    finally:
+        process.wait()
 
 
 @pytest.fixture(scope="session")
@@ -162,18 +210,57 @@ def changed_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     document each PDF is printed from). Without the PDFs themselves: rendering takes most of a
     build, and tests/test_pdf.py shows that every port of the document reaches the PDF's text.
     """
+    work = once_per_run(tmp_path_factory, "changed", _build_changed)
+    return work / "repo", work / "site"
+
+
+def _build_changed(work: Path) -> None:
+    repo = copy_repo(work / "repo")
+    data = repo / "data" / "ports.yml"
+    text = data.read_text(encoding="utf-8")
+    old = "    host: mail.infomaniak.com\n    port: 993\n"
+    assert old in text, "the IMAP entry of data/ports.yml changed: update this fixture"
+    data.write_text(text.replace(old, old.replace("993", "1993"), 1), encoding="utf-8")
+    result = mkdocs_build(repo, work / "site", stamp=project_stamp())  # dated as the session's site
+    assert result.returncode == 0, f"the copy with IMAP on 1993 did not build:\n{result.stderr[-3000:]}"
+
+
+# Values a person might type that look like code or markup: published as text, never run or formatted.
+HOSTILE = 'A "quoted" <script>alert(1)</script> & Co'  # the company's name (data/company.yml), a page's description
+TITLE = 'Q&A <a href="https://sign-in.example/">Sign in again</a> </title><b>bold'  # a front-matter title: text
+HEADING = "Q&amp;A &lt;/title&gt;&lt;b&gt;bold"  # a # heading that writes markup as entities
+ODD_TEXT = "Use it | or not <b>bold</b> & *stars* _under_"  # a port's description (data/ports.yml, POP3, English)
+
+
+@pytest.fixture(scope="session")
+def odd_values_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A copy of the sources with such values, built once per test run (HTML only): (sources, site).
+
+    HOSTILE as the company's legal name and as the description of docs/status.md, TITLE as its front-matter title
+    and HEADING in the French status archive's heading (tests/test_values_as_typed.py),
+    ODD_TEXT as the POP3 description (tests/test_ports.py): one build for both, each value in its own place."""
 
     def make(work: Path) -> None:
         repo = copy_repo(work / "repo")
-        data = repo / "data" / "ports.yml"
-        text = data.read_text(encoding="utf-8")
-        old = "    host: mail.infomaniak.com\n    port: 993\n"
-        assert old in text, "the IMAP entry of data/ports.yml changed: update this fixture"
-        data.write_text(text.replace(old, old.replace("993", "1993"), 1), encoding="utf-8")
-        result = mkdocs_build(repo, work / "site", stamp=project_stamp())  # dated as the session's site
-        assert result.returncode == 0, f"the copy with IMAP on 1993 did not build:\n{result.stderr[-3000:]}"
+        company = repo / "data" / "company.yml"
+        text = company.read_text(encoding="utf-8")
+        assert "legal_name: {value: null, status: unconfirmed}" in text, "data/company.yml changed: update this fixture"
+        company.write_text(text.replace("legal_name: {value: null,", f"legal_name: {{value: '{HOSTILE}',", 1), encoding="utf-8")
+        page = repo / "docs" / "status.md"
+        page.write_text(re.sub(r"^description: .*$", f"description: '{HOSTILE}'\ntitle: '{TITLE}'", page.read_text(encoding="utf-8"),
+                               count=1, flags=re.M), encoding="utf-8")
+        french = repo / "docs" / "status" / "archive.fr.md"  # a heading that writes markup as entities (a page out of
+        french.write_text(re.sub(r"^# (.*?) \{ #archive \}$", lambda m: f"# {m[1]} {HEADING} {{ #archive }}",  # the navigation:
+                                 french.read_text(encoding="utf-8"), count=1, flags=re.M), encoding="utf-8")  # its title is the heading's
+        ports = repo / "data" / "ports.yml"
+        text = ports.read_text(encoding="utf-8")
+        old = "      en: Downloads your mail to one device. Choose it only if you know why.\n"
+        assert old in text, "the POP3 description of data/ports.yml changed: update this fixture"
+        ports.write_text(text.replace(old, f'      en: "{ODD_TEXT}"\n', 1), encoding="utf-8")
+        result = mkdocs_build(repo, work / "site")
+        assert result.returncode == 0, f"the copy with odd values did not build:\n{result.stderr[-3000:]}"
 
-    work = once_per_run(tmp_path_factory, "changed", make)
+    work = once_per_run(tmp_path_factory, "odd-values", make)
     return work / "repo", work / "site"
 
 
@@ -215,6 +302,13 @@ def pytest_collection_modifyitems(items: list[pytest.Item]):
 
     items.sort(key=key)
     return result
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The main process makes the copies' shared cache folder; pytest-xdist's workers inherit its name."""
+    if not hasattr(config, "workerinput") and COPIES_CACHE not in os.environ:
+        os.environ[COPIES_CACHE] = tempfile.mkdtemp(prefix="artelabs-test-cache-")
+        config.add_cleanup(lambda: (shutil.rmtree(os.environ.pop(COPIES_CACHE), ignore_errors=True)))
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:

@@ -12,13 +12,14 @@ import fcntl
 import hashlib
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import COPY_STAMP, ROOT, clean_environment, copy_repo, mkdocs_build
+from conftest import COPY_STAMP, ROOT, clean_environment, copy_repo, mkdocs_build, once_per_run
 from artelabs import core
 from artelabs import datafile
 from artelabs import pages
@@ -282,15 +283,25 @@ def _dpa_mistake() -> tuple[str, str]:
 DPA_MISTAKE = _dpa_mistake()
 
 
-@pytest.fixture(scope="module")
-def good_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, dict[str, str]]:
-    """A copy of the sources and a first, good build of it (HTML only)."""
-    work = tmp_path_factory.mktemp("guard")
+def _good_build(work: Path) -> None:
     repo = copy_repo(work / "repo")  # no git history here: dated and named by conftest.COPY_STAMP
-    out = work / "out"
-    result = mkdocs_build(repo, out)
+    result = mkdocs_build(repo, work / "out")
     assert result.returncode == 0, result.stderr[-2000:]
-    return repo, out, tree(out)
+
+
+@pytest.fixture(scope="session")
+def good_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, dict[str, str]]:
+    """A copy of the sources and a first, good build of it (HTML only), once per test run for every worker.
+
+    Nobody changes them: a test that edits the sources edits its own copy, and a test that builds into the
+    output folder builds into its own copy of it (`own_output`)."""
+    work = once_per_run(tmp_path_factory, "guard", _good_build)
+    return work / "repo", work / "out", tree(work / "out")
+
+
+def own_output(good_build: tuple[Path, Path, dict[str, str]], tmp_path: Path) -> Path:
+    """The good build's output, copied for one test to build into (the same files, in a folder of its own)."""
+    return Path(shutil.copytree(good_build[1], tmp_path / "out"))
 
 
 @pytest.mark.parametrize(
@@ -333,9 +344,10 @@ def good_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, di
          "heading-without-id", "french-pass-warning", "include-names-nothing", "data-mistake-of-a-marker"],
 )
 def test_a_failed_build_leaves_the_previous_site_as_it_was(
-    good_build: tuple[Path, Path, dict[str, str]], file: str, old: str, new: str, error: str
+    good_build: tuple[Path, Path, dict[str, str]], file: str, old: str, new: str, error: str, tmp_path: Path
 ) -> None:
-    repo, out, before = good_build
+    _, _, before = good_build
+    repo, out = copy_repo(tmp_path / "repo"), own_output(good_build, tmp_path)  # the same sources, to edit
     path = repo / file
     original = path.read_text(encoding="utf-8")
     assert old in original
@@ -355,8 +367,9 @@ def test_a_failed_build_leaves_the_previous_site_as_it_was(
     assert not list(out.parent.glob(f".{out.name}.building-*")), "the temporary build folder was left behind"
 
 
-def test_a_second_build_into_the_same_folder_waits_its_turn(good_build: tuple[Path, Path, dict[str, str]]) -> None:
-    repo, out, before = good_build
+def test_a_second_build_into_the_same_folder_waits_its_turn(good_build: tuple[Path, Path, dict[str, str]], tmp_path: Path) -> None:
+    repo, _, before = good_build
+    out = own_output(good_build, tmp_path)
     with open(out.parent / f".{out.name}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)  # a build in progress
         result = mkdocs_build(repo, out)
@@ -366,7 +379,8 @@ def test_a_second_build_into_the_same_folder_waits_its_turn(good_build: tuple[Pa
 
 
 def test_a_good_build_replaces_the_site_whole(good_build: tuple[Path, Path, dict[str, str]], tmp_path: Path) -> None:
-    repo, out, before = good_build
+    repo, _, before = good_build
+    out = own_output(good_build, tmp_path)
     (out / "stale-file.html").write_text("left from an old build", encoding="utf-8")
     result = mkdocs_build(repo, out)
     assert result.returncode == 0, result.stderr[-1500:]
@@ -508,15 +522,17 @@ def test_a_killed_build_leaves_no_worker_and_no_file(good_build: tuple[Path, Pat
 
 
 @pytest.mark.long
-def test_the_preview_follows_the_data_and_recovers_after_a_mistake(good_build: tuple[Path, Path, dict[str, str]]) -> None:
+def test_the_preview_follows_the_data_and_recovers_after_a_mistake(tmp_path: Path) -> None:
     """`mkdocs serve`: a mistake in the data is reported in one line; fixed, with a port changed, the page
-    shows the new port at the next reload."""
+    shows the new port at the next reload. Live reload stays fast: it builds no PDF unless asked
+    (ARTELABS_PDF=1), and its pages do not link to one."""
     import socket
     import threading
     import time
+    import urllib.error
     import urllib.request
 
-    repo, _, _ = good_build
+    repo = copy_repo(tmp_path / "repo")  # its own copy: the test edits its data
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -524,16 +540,16 @@ def test_the_preview_follows_the_data_and_recovers_after_a_mistake(good_build: t
     original = data.read_text(encoding="utf-8")
     serve = subprocess.Popen(
         [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"], cwd=repo,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-        start_new_session=True,
+        env={**{k: v for k, v in os.environ.items() if k != "ARTELABS_PDF"}, "NO_MKDOCS_2_WARNING": "1"},
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True,
     )
 
     log: list[str] = []  # what `mkdocs serve` prints, read as it comes (a full pipe would stop it)
     threading.Thread(target=lambda: log.extend(serve.stderr), daemon=True).start()
 
-    def page() -> str:
+    def page(path: str = "mail/ports/") -> str:
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/mail/ports/", timeout=5) as response:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/{path}", timeout=5) as response:
                 return response.read().decode("utf-8")
         except OSError:
             return ""
@@ -548,6 +564,13 @@ def test_the_preview_follows_the_data_and_recovers_after_a_mistake(good_build: t
 
     try:
         wait_for(lambda html: 'id="port-port-2525"' in html, "start")
+        assert "mdx-pdf-link" not in page() and "mdx-pdf-link" not in page("fr/mail/setup/"), "a link to a PDF not built"
+        for pdf in ("pdf/artelabs-support-en.pdf", "fr/pdf/artelabs-support-fr.pdf"):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/{pdf}", timeout=5).close()
+                pytest.fail(f"mkdocs serve built /{pdf}")
+            except urllib.error.HTTPError as error:
+                assert error.code == 404, (pdf, error.code)
         data.write_text(original.replace("    port: 993\n", "    port: 993.0\n", 1), encoding="utf-8")
         deadline = time.monotonic() + 90
         while not any("993.0" in line for line in log) and time.monotonic() < deadline:

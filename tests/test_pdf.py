@@ -303,22 +303,6 @@ def test_pdf_templates_are_not_published(site: Path) -> None:
     assert {path.as_posix() for path in files if "pdf" in path.parts} == set(PDF.values())
 
 
-def test_serve_builds_no_pdf_unless_asked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Live reload stays fast: `mkdocs serve` skips the PDFs and hides the link."""
-    from mkdocs.commands.build import build
-    from mkdocs.config import load_config
-
-    monkeypatch.delenv("ARTELABS_PDF", raising=False)
-    config = load_config(str(ROOT / "mkdocs.yml"), strict=True, site_dir=str(tmp_path))
-    config.plugins.on_startup(command="serve", dirty=False)
-    try:
-        build(config, serve_url="http://127.0.0.1:8000/")
-    finally:
-        config.plugins.on_shutdown()
-    assert not (tmp_path / PDF["en"]).exists() and not (tmp_path / PDF["fr"]).exists()
-    assert "mdx-pdf-link" not in page_path(tmp_path, "en", "mail/setup/").read_text(encoding="utf-8")
-
-
 # -----------------------------------------------------------------------------
 # The cache (.cache/artelabs/pdf/): rendered once, reused while the input is unchanged
 # -----------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import COPY_STAMP, ROOT, clean_environment, copy_repo, mkdocs_build
+from conftest import COPY_STAMP, HEADING, HOSTILE, ROOT, TITLE, clean_environment, copy_repo, mkdocs_build
 from artelabs import datafile, pages
 from artelabs.postbuild import mail as mailfiles
 
@@ -294,28 +294,11 @@ def test_what_only_looks_like_code_is_accepted(line: str) -> None:
 # A copy built with hostile values: published as text, escaped, never run
 # -----------------------------------------------------------------------------
 
-HOSTILE = 'A "quoted" <script>alert(1)</script> & Co'
-TITLE = 'Q&A <a href="https://sign-in.example/">Sign in again</a> </title><b>bold'  # a front-matter title: text
-HEADING = "Q&amp;A &lt;/title&gt;&lt;b&gt;bold"  # a # heading that writes markup as entities
-
-
 @pytest.fixture(scope="module")
-def hostile_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    work = tmp_path_factory.mktemp("hostile")
-    repo = copy_repo(work / "repo")
-    company = repo / "data" / "company.yml"
-    text = company.read_text(encoding="utf-8")
-    assert "legal_name: {value: null, status: unconfirmed}" in text
-    company.write_text(text.replace("legal_name: {value: null,", f"legal_name: {{value: '{HOSTILE}',", 1), encoding="utf-8")
-    page = repo / "docs" / "status.md"
-    page.write_text(re.sub(r"^description: .*$", f"description: '{HOSTILE}'\ntitle: '{TITLE}'", page.read_text(encoding="utf-8"),
-                           count=1, flags=re.M), encoding="utf-8")
-    french = repo / "docs" / "status" / "archive.fr.md"  # a heading that writes markup as entities (a page out of the
-    french.write_text(re.sub(r"^# (.*?) \{ #archive \}$", lambda m: f"# {m[1]} {HEADING} {{ #archive }}",  # navigation: its
-                             french.read_text(encoding="utf-8"), count=1, flags=re.M), encoding="utf-8")  # title is the heading's
-    result = mkdocs_build(repo, work / "site")
-    assert result.returncode == 0, result.stderr[-2000:]
-    return repo, work / "site"
+def hostile_build(odd_values_site: tuple[Path, Path]) -> tuple[Path, Path]:
+    """A copy whose company name and status page description are HOSTILE, the status page's title TITLE and a French
+    heading HEADING, built (conftest.odd_values_site)."""
+    return odd_values_site
 
 
 def test_a_hostile_description_and_company_name_are_published_as_text(hostile_build: tuple[Path, Path]) -> None:
@@ -348,14 +331,11 @@ def test_the_policy_hashes_no_script_that_the_templates_do_not_write(hostile_bui
     assert "unsafe-inline" not in policy.split("script-src", 1)[1].split(";", 1)[0]
 
 
-def test_a_symbolic_link_out_of_the_repository_is_refused(hostile_build: tuple[Path, Path], tmp_path: Path) -> None:
-    repo, site = hostile_build
+def test_a_symbolic_link_out_of_the_repository_is_refused(tmp_path: Path) -> None:
+    repo = copy_repo(tmp_path / "repo")  # its own copy: the build stops before anything is built
     link = repo / "docs" / "assets" / "machine.txt"
     link.symlink_to("/etc/hostname")
-    try:
-        result = mkdocs_build(repo, tmp_path / "out")
-    finally:
-        link.unlink()
+    result = mkdocs_build(repo, tmp_path / "out")
     errors = [line for line in result.stderr.splitlines() if line.startswith("ERROR")]
     assert result.returncode != 0 and len(errors) == 1, result.stderr[-1500:]
     assert "docs/assets/machine.txt: a symbolic link to /etc/hostname, outside the repository" in errors[0]
@@ -363,13 +343,11 @@ def test_a_symbolic_link_out_of_the_repository_is_refused(hostile_build: tuple[P
 
 
 @pytest.mark.long
-def test_a_build_stopped_by_sigterm_leaves_the_previous_site_and_no_temporary_folder(
-    hostile_build: tuple[Path, Path], tmp_path: Path
-) -> None:
+def test_a_build_stopped_by_sigterm_leaves_the_previous_site_and_no_temporary_folder(tmp_path: Path) -> None:
     import signal
     import time
 
-    repo, _ = hostile_build
+    repo = copy_repo(tmp_path / "repo")  # its own copy, never built before: stopped in its first build
     out = tmp_path / "out"
     out.mkdir()
     (out / "index.html").write_text("the previous site", encoding="utf-8")

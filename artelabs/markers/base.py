@@ -164,6 +164,9 @@ class Renderer:
         self.default = "en"  # the language of docs/x.md (others: docs/x.LANG.md)
         self.root = Path.cwd()  # the repository: docs/ and data/anchors.txt (the staff sheet)
         self.source: str | None = None  # the page's file under docs/ (mail/setup.fr.md) when the builder says it
+        # What every page of one build computes alike (the staff sheet's links, data/dpa.yml), computed once:
+        # a builder that builds many pages hands every renderer of a build the same dict (hooks/markers.py).
+        self.shared: dict[str, Any] = {}
 
     def t(self, key: str) -> str:
         return self.strings(key, self.lang)

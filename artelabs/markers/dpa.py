@@ -85,7 +85,7 @@ def render(renderer: Renderer, rest: str, body: str, alone: bool) -> str:
         raise renderer.wrong(body)
     renderer.block(body, alone)
     try:
-        whole = load(renderer.root)
+        whole = renderer.shared["dpa"] if "dpa" in renderer.shared else renderer.shared.setdefault("dpa", load(renderer.root))
         data = annexes(whole, page_version(renderer, whole))
     except datafile.DataError as error:
         raise MistakeElsewhere(str(error)) from None

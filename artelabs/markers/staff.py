@@ -19,7 +19,9 @@ def render(renderer: Renderer, rest: str, body: str, alone: bool) -> str:
     if rest != "links":
         raise renderer.wrong(body)
     renderer.block(body, alone)
-    return renderer.template("staff-links.html", pages=staff_links(renderer)) + "\n"
+    if "staff-links" not in renderer.shared:  # the same for every language's sheet
+        renderer.shared["staff-links"] = staff_links(renderer)
+    return renderer.template("staff-links.html", pages=renderer.shared["staff-links"]) + "\n"
 
 
 HEADING_ID = re.compile(r"^ {0,3}#{1,6}\s+(?P<text>.*?)\s*\{[^}]*#(?P<id>[\w-]+)[^}]*\}\s*$")
