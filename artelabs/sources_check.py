@@ -7,7 +7,7 @@ gets the sha256 of its two fingerprints, in language order. The provider's own "
 read when the page shows one (`provider_updated`). Exit status: 0 nothing to do; 1 a page needs
 re-reading (changed, moved, vanished, no fingerprint yet); 2 a source could not be reached or the
 input is wrong (2 wins). It never edits the site; --accept edits the sources file's lines in place
-(comments and layout kept; the YAML is never dumped again). README: "Staff: re-checking the sources".
+(comments and layout kept; the YAML is never dumped again). guide/sources.md.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Byte budgets: what a reader downloads stays small (see README, "Benchmark and budgets").
+"""Byte budgets: what a reader downloads stays small (see guide/benchmark.md).
 
 Every page's first load (empty cache: the page, its styles, scripts and icons)
 is at most 100 KB gzip-compressed, opening the search adds at most 60 KB (the worker, the

@@ -1,6 +1,6 @@
 """Your own settings: the reader types their address once, every place of the mail pages shows it, in
-their browser only (artelabs/markers/you.py, assets/javascripts/you.js; README, "Your own settings:
-what the mail pages keep").
+their browser only (artelabs/markers/you.py, assets/javascripts/you.js; guide/pages.md, "Places for the
+reader's own address").
 
 Checked in Debian's Chromium (tests/browser.py), both languages: every place and table filled, the
 personal Apple profile against Apple's keys and the data, the staff link, the device choice, Chromium's

@@ -4,7 +4,7 @@
 
 Writes DIR/config-v1.1.xml (without --out, to standard output) from data/ports.yml:
 IMAP and POP3 incoming, both SMTP options (in the data's order, recommended first), the full address as
-user name. See README, "Thunderbird autoconfiguration for a customer's domain".
+user name. See guide/customer-domain.md.
 Every bad argument or output path gives one line on standard error and exit status 2.
 """
 

@@ -3,7 +3,7 @@
     python tools/mailcheck.py servers                      # before publishing a change to data/ports.yml
     python tools/mailcheck.py domain example.ch [--dkim-selector SELECTOR] [--lang fr]   # on a mail ticket
 
-Both read data/ports.yml (see README, "Checking servers and a customer's domain"); the checks are in
+Both read data/ports.yml (see guide/customer-domain.md); the checks are in
 artelabs/mailcheck/. Options of both: --json, --timeout SECONDS, --resolver ADDRESS[:PORT]; of servers:
 --ca FILE, --connect HOST:PORT=ADDRESS:PORT (repeatable). Exit status: 0 all as expected, 1 a difference found,
 2 could not check (no network, no such domain, time-out) or a bad argument, each with one line saying why;

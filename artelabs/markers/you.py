@@ -37,7 +37,7 @@ ARGUMENT = re.compile(r'^(?P<what>[a-z]+)(?:\s+(?P<option>[a-z]+))?(?:\s+"(?P<wo
 
 # "I use": each choice, the label it is remembered by (Material's memory of content tab labels, `__tabs`),
 # the tab of the mail setup page that holds its steps, and that tab's id there (#clients-…). The labels of
-# the tabs are the same in both languages (README, "Writing pages"); tests/test_personal.py checks them.
+# the tabs are the same in both languages (guide/pages.md); tests/test_personal.py checks them.
 DEVICES = (
     {"id": "iphone", "token": "iPhone/iPad", "tab": "iPhone/iPad/Mac", "anchor": "clients-iphoneipadmac"},
     {"id": "mac", "token": "Mac", "tab": "iPhone/iPad/Mac", "anchor": "clients-iphoneipadmac"},
