@@ -38,28 +38,13 @@ def on_files(files: Files, *, config: MkDocsConfig, **kwargs: Any) -> None:
     for file in files.documentation_pages():
         content = file.content_string
         stamp = stamps / hashlib.sha256(f"{CHECKS}\0{content}".encode()).hexdigest()
-        if _exists(stamp):
+        if datafile.stamped(stamp):
             continue
         problem = pages.check(content)
         if problem:
             line, message = problem
             raise PluginError(f"docs/{file.src_uri}:{line}: {message}")
-        _touch(stamp)
-
-
-def _exists(path: Path) -> bool:
-    try:
-        return path.exists()
-    except OSError:
-        return False
-
-
-def _touch(path: Path) -> None:
-    try:  # a checkout that cannot be written checks every page at every build (datafile notes it once)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.touch()
-    except OSError:
-        pass
+        datafile.stamp(stamp, "every page")
 
 
 def on_page_markdown(markdown: str, *, page: Page, **kwargs: Any) -> None:

@@ -63,16 +63,16 @@ def read(path: Path, *, name: str, schema: Path | None = None, context: dict[str
         schema_text = schema_file.read_text(encoding="utf-8")
     except OSError:
         raise DataError(f"{name}: no schema {schema_file.name} in data/schemas/, expected one per data file") from None
-    stamp = cache_folder(path) / "checked" / hashlib.sha256(f"{schema_text}\0{document.digest}".encode()).hexdigest()
+    passed = cache_folder(path) / "checked" / hashlib.sha256(f"{schema_text}\0{document.digest}".encode()).hexdigest()
     described = json.loads(schema_text)
-    if not _exists(stamp):
+    if not stamped(passed):
         schema_check.check(document, described)
     if described.get("x-unique-ids", True):  # lists of entries with an id: each id once (a schema may say otherwise)
         _check_unique_ids(document, document.data, ())
     rule = rules.RULES.get(path.stem)
     if rule is not None:
         rule(document, {"latest": date.max, "registry": set(), **(context or {})})
-    _touch(stamp)
+    stamp(passed)
     return document
 
 
@@ -182,19 +182,22 @@ def cache_folder(data_file: Path) -> Path:
     return CACHE if CACHE is not None else data_file.resolve().parent.parent / ".cache" / "artelabs"
 
 
-def _exists(path: Path) -> bool:
+def stamped(path: Path) -> bool:
+    """Whether a stamp of the cache (an empty file named by what passed a check) is there."""
     try:
         return path.exists()
     except OSError:
         return False
 
 
-def _touch(path: Path) -> None:
+def stamp(path: Path, what: str = "the data") -> None:
+    """Leave a stamp in the cache; a cache that cannot be written is skipped, with one note (`what` is then
+    checked at every build)."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.touch()
     except OSError as error:
-        note = f"{path.parent.parent}: cannot be written ({error.strerror}): the data is checked at every build"
+        note = f"{path.parent.parent}: cannot be written ({error.strerror}): {what} is checked at every build"
         if note not in _notes:
             _notes.append(note)
 
