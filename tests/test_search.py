@@ -3,10 +3,15 @@
 Two sets of queries, each with the page the search must list among its first three results:
 tests/search_queries.yml, the tuning set (the search's words and weights are tuned on it; a few
 queries also name the section, page#anchor, that must come first), and tests/search_heldout.yml,
-written from how customers ask before the search was tuned and never tuned on. Material's own
-search worker runs on the built index in Node (tests/search.mjs): the same code, lunr and stemmers
+written from how customers ask by someone who does not tune the search, and never tuned on. Material's
+own search worker runs on the built index in Node (tests/search.mjs): the same code, lunr and stemmers
 a browser runs, patched as the site sends it, without a browser. The tuning set must find 98% in
-each language, the held-out set 93% (its goal is 95%: see SETS); each test prints the share and the misses.
+each language, the held-out set 95%; each test prints the share and the misses.
+
+A held-out set whose misses have been seen is burned: its queries join the tuning set and a new set
+is written apart (the first one, measured once at 93.8% / 93.2% on 6 December 2026, went that way).
+Between the two, tests/search_heldout.yml may be absent from a branch: its tests then skip, saying
+so, and fail when CI is set (the lead merges the new set before the suite runs in CI).
 """
 
 from __future__ import annotations
@@ -23,11 +28,23 @@ from browser import unavailable
 from conftest import LANGUAGES, ROOT
 
 QUERIES = yaml.safe_load((ROOT / "tests" / "search_queries.yml").read_text(encoding="utf-8"))
-HELDOUT = yaml.safe_load((ROOT / "tests" / "search_heldout.yml").read_text(encoding="utf-8"))
-# The held-out set's goal is 95% (issue 31). Measured once, after tuning, on 6 December 2026: English 121/129
-# (93.8%), French 124/133 (93.2%). Its floor is that measure, against regressions: raise it to 0.95 when the
-# search reaches it without being tuned on these queries.
-SETS = {"tuning": (QUERIES, 0.98), "held-out": (HELDOUT, 0.93)}
+HELDOUT_FILE = ROOT / "tests" / "search_heldout.yml"
+# The share of each set's queries that must find their page among the first three, in each language (issue 31).
+SETS = {"tuning": 0.98, "held-out": 0.95}
+
+
+def held_out(path: Path = HELDOUT_FILE) -> dict[str, list[dict]]:
+    """The held-out queries; an absent file skips the test that needs it, saying why (a failure when CI is set)."""
+    if not path.exists():
+        unavailable(
+            f"tests/{path.name} is absent: the held-out set is written apart from the tuning and merged by the lead "
+            "(the previous one, its misses seen, joined tests/search_queries.yml)"
+        )
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def queries_of(name: str) -> dict[str, list[dict]]:
+    return QUERIES if name == "tuning" else held_out()
 
 
 def run_search(site: Path, lang: str, queries: list[str], tmp_path: Path) -> list[list[list[str]]]:
@@ -57,21 +74,39 @@ def report(text: str) -> None:
         summary.write(text + "\n")
 
 
-def test_each_set_has_a_hundred_queries_or_more_in_each_language() -> None:
-    for name, (queries, _) in SETS.items():
-        for lang in LANGUAGES:
-            assert len(queries[lang]) >= 100, f"{name} {lang}: {len(queries[lang])} queries, expected 100 or more"
+@pytest.mark.parametrize("name", SETS)
+def test_each_set_has_a_hundred_queries_or_more_in_each_language(name: str) -> None:
+    queries = queries_of(name)
     for lang in LANGUAGES:
-        tuning = {case["q"].lower() for case in QUERIES[lang]}
-        both = [case["q"] for case in HELDOUT[lang] if case["q"].lower() in tuning]
-        assert not both, f"{lang}: in both sets, a held-out query must not be tuned on: {both}"
+        assert len(queries[lang]) >= 100, f"{name} {lang}: {len(queries[lang])} queries, expected 100 or more"
+        typed = [case["q"].lower() for case in queries[lang]]
+        twice = sorted({q for q in typed if typed.count(q) > 1})
+        assert not twice, f"{name} {lang}: listed twice: {twice}"
+        if name == "held-out":
+            tuning = {case["q"].lower() for case in QUERIES[lang]}
+            both = [case["q"] for case in queries[lang] if case["q"].lower() in tuning]
+            assert not both, f"{lang}: in both sets, a held-out query must not be tuned on: {both}"
+
+
+def test_an_absent_held_out_set_skips_saying_why_and_fails_in_ci(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Between a burned held-out set and the new one, a branch has none: a clear skip, never a silent pass; in CI
+    (where the lead has merged the new set) a failure."""
+    absent = tmp_path / "search_heldout.yml"
+    monkeypatch.delenv("CI", raising=False)
+    with pytest.raises(pytest.skip.Exception, match="search_heldout.yml is absent"):
+        held_out(absent)
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="search_heldout.yml is absent.*CI is set"):
+        held_out(absent)
+    absent.write_text("en: [{q: mail, page: mail/setup/}]\n", encoding="utf-8")
+    assert held_out(absent) == {"en": [{"q": "mail", "page": "mail/setup/"}]}
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 @pytest.mark.parametrize("name", SETS)
 def test_customers_queries_find_their_page_in_the_first_three(site: Path, name: str, lang: str, tmp_path: Path) -> None:
-    queries, minimum = SETS[name]
-    cases = queries[lang]
+    minimum = SETS[name]
+    cases = queries_of(name)[lang]
     results = run_search(site, lang, [case["q"] for case in cases], tmp_path)
     misses = []
     for case, groups in zip(cases, results):
