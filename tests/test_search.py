@@ -259,3 +259,23 @@ def test_a_keyword_key_on_an_anchor_that_starts_no_section_is_refused_in_one_lin
     assert re.fullmatch(r"data/x\.yml:7: /mail/setup/#clients-android: no section of the en search index starts at this "
                         r"anchor \(.*\), expected the anchor of a heading", str(refused.value)), refused.value
     assert search.section_keywords(docs, site, "en", {"/mail/mailbox/#mailbox": words}, str) == {"mail/mailbox/": ["phone"]}
+
+
+def test_the_hidden_text_holds_each_word_once_without_stop_words(site: Path, tmp_path: Path) -> None:
+    """The rest of a section's text (`more`) is what the search reads of it, not what a page shows: each word once,
+    none the search drops (lunr's stop words, read from the built site); a Material whose lists moved stops the build
+    in one line."""
+    from artelabs import search
+
+    for lang in LANGUAGES:
+        stop = search.stop_words(site, lang)
+        assert {"the", "and"} <= stop if lang == "en" else {"de", "la", "vous"} <= stop, sorted(stop)[:10]
+        index = json.loads((site / ("" if lang == "en" else lang) / "search" / "search_index.json").read_text(encoding="utf-8"))
+        mores = [doc["more"].split() for doc in index["docs"] if "more" in doc]
+        assert len(mores) > 50
+        for words in mores:
+            assert len(words) == len(set(words)) and not stop & set(words), words
+    with pytest.raises(search.SearchError) as refused:
+        search.stop_words(tmp_path, "fr")
+    assert str(refused.value).startswith("assets/javascripts/lunr/min/lunr.fr.min.js: no stop word list found, expected")
+    assert "\n" not in str(refused.value)
