@@ -34,7 +34,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from artelabs.datafile.rules import UNSEARCHED
+from artelabs.datafile.rules import TITLE_ONLY, UNSEARCHED
 
 UNINDEXED = "/versions/"  # earlier versions of the legal texts: found by their own links, never searched
 
@@ -86,7 +86,8 @@ def split_search_index(
         # Earlier texts are found by their own links; a page's sources and history are read on the page,
         # not searched: keeping them out keeps the index, which every first search downloads, small.
         docs = [doc for doc in docs if UNINDEXED not in doc["location"] and not doc["location"].endswith(UNSEARCHED)]
-        docs = [{**doc, "text": lean(doc["text"], doc["location"], summarized)} for doc in docs]
+        docs = [{**doc, "text": "" if doc["location"].endswith(TITLE_ONLY) else lean(doc["text"], doc["location"], summarized)}
+                for doc in docs]
         words = section_keywords(docs, root, lang, keywords or {}, where)
         theirs = section_keywords(docs, root, default, keywords or {}, where) if lang != default else {}
         titles = {} if lang == default else {

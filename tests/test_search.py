@@ -219,8 +219,8 @@ def line_of(text: str) -> int:
          "{line}: /mail/mailbox/#autoreply: no such page#anchor in data/anchors.txt (did you mean "
          "/mail/mailbox/#auto-reply?), expected a section that exists"),
         ("/mail/mailbox/#auto-reply:", "/mail/mailbox/#sources:",
-         "{line}: /mail/mailbox/#sources: this section is not searched (sources, history, the list of pages, earlier "
-         "versions), expected a section of a page's current text"),
+         "{line}: /mail/mailbox/#sources: this section is not searched (sources, history, earlier versions), "
+         "expected a section of a page's current text"),
         ("/mail/mailbox/#auto-reply:", "/mail/mailbox/#auto-reply-x:",
          "{line}: /mail/mailbox/#auto-reply-x: no such page#anchor in data/anchors.txt (did you mean "
          "/mail/mailbox/#auto-reply?), expected a section that exists"),
@@ -229,8 +229,10 @@ def line_of(text: str) -> int:
         ("/mail/mailbox/#auto-reply:", "mail/mailbox/#auto-reply:",
          "{line}: mail/mailbox/#auto-reply: a key that is not allowed, expected a section as in data/anchors.txt, "
          "such as /mail/mailbox/#auto-reply (/#webmail on the home page)"),
-        ("/mail/mailbox/#auto-reply:\n  en: [holiday, vacation, away, away message, absence]\n  fr:",
-         "/mail/mailbox/#auto-reply:\n  en: [holiday, vacation, away, away message, absence]\n  fe:",
+        ("/mail/mailbox/#auto-reply:\n  en: [holiday, vacation, away, away message, absence, autoresponder, auto responder, "
+         "autoreply, out-of-office]\n  fr:",
+         "/mail/mailbox/#auto-reply:\n  en: [holiday, vacation, away, away message, absence, autoresponder, auto responder, "
+         "autoreply, out-of-office]\n  fe:",
          "{line}: /mail/mailbox/#auto-reply: missing key 'fr', expected en, fr"),
     ],
     ids=["typo", "sources", "near-miss", "no-such-page", "no-slash", "language"],
@@ -279,3 +281,14 @@ def test_the_hidden_text_holds_each_word_once_without_stop_words(site: Path, tmp
         search.stop_words(tmp_path, "fr")
     assert str(refused.value).startswith("assets/javascripts/lunr/min/lunr.fr.min.js: no stop word list found, expected")
     assert "\n" not in str(refused.value)
+
+
+def test_the_list_of_every_page_is_searched_by_its_title_only(site: Path, tmp_path: Path) -> None:
+    """The home page's list of pages answers "all pages" or a site map; a page's name still finds that page."""
+    for lang, query, name in (("en", "site map", "privacy"), ("fr", "plan du site", "confidentialité")):
+        index = json.loads((site / ("" if lang == "en" else lang) / "search" / "search_index.json").read_text(encoding="utf-8"))
+        (listing,) = [doc for doc in index["docs"] if doc["location"] == "#all-pages"]
+        assert listing["text"] == "" and "confidentialit" not in listing.get("more", ""), listing
+        found, other = run_search(site, lang, [query, name], tmp_path)
+        assert found and found[0][0] == "#all-pages", found[:3]
+        assert "#all-pages" not in [item for group in other[:3] for item in group], other[:3]
