@@ -20,6 +20,7 @@ import json
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -47,15 +48,16 @@ def queries_of(name: str) -> dict[str, list[dict]]:
     return QUERIES if name == "tuning" else held_out()
 
 
-def run_search(site: Path, lang: str, queries: list[str], tmp_path: Path) -> list[list[list[str]]]:
-    """Per query, the pages found, best first, each as its items' locations in Material's order."""
+def run_search(site: Path, lang: str, queries: list[str], tmp_path: Path, what: str = "pages") -> list[Any]:
+    """Per query, the pages found, best first, each as its items' locations in Material's order (or, with
+    what="terms", the first result's words: {word: found})."""
     node = shutil.which("node")
     if node is None:
         unavailable("node not found: install Node.js 20 (the search runs Material's worker in Node)")
     file = tmp_path / f"queries-{lang}.json"
     file.write_text(json.dumps(queries, ensure_ascii=False), encoding="utf-8")
     result = subprocess.run(
-        [node, str(ROOT / "tests" / "search.mjs"), str(site), lang, str(file)],
+        [node, str(ROOT / "tests" / "search.mjs"), str(site), lang, str(file), what],
         capture_output=True, text=True, timeout=120,
     )
     assert result.returncode == 0, result.stderr[-2000:]
@@ -292,3 +294,13 @@ def test_the_list_of_every_page_is_searched_by_its_title_only(site: Path, tmp_pa
         found, other = run_search(site, lang, [query, name], tmp_path)
         assert found and found[0][0] == "#all-pages", found[:3]
         assert "#all-pages" not in [item for group in other[:3] for item in group], other[:3]
+
+
+def test_the_words_missing_under_a_result_are_the_words_typed(site: Path, tmp_path: Path) -> None:
+    """Material lists under a result the words it did not find there ("Missing: ..."): the words as typed, not the
+    stems the search looks up; a word found keeps its stem (the highlight of the page opened looks for it)."""
+    for lang, query, missing in (("en", "forwarding zebras", "zebras"), ("fr", "récupérer girafes", "girafes")):
+        (terms,) = run_search(site, lang, [query], tmp_path, "terms")
+        assert terms is not None, f"{lang}: {query!r} finds nothing"
+        assert terms.get(missing) is False, terms
+        assert [word for word, found in terms.items() if found] == ["forward" if lang == "en" else "recuper"], terms
