@@ -245,13 +245,13 @@ def plain(text: str) -> str:
 
 
 def synonyms_of(plain: str, groups: list[list[str]]) -> list[str]:
-    """The words of every group one of whose words the text holds (in the singular or the plural; a phrase as
-    written), but not those it holds already."""
+    """The words of every group one of whose words the text holds (a word as the group writes it or in the plural,
+    "attachment" -> attachments, but not in the singular of a plural the group lists: "contact us" is not the
+    "contacts" of an address book; a phrase in the singular or the plural), but not those it holds already."""
     literal = set(plain.split())
-    words = {_singular(word) for word in literal}
     added: list[str] = []
     for group in groups:
-        if any(_holds(plain, words, term.lower()) for term in group):
+        if any(_holds(plain, literal, term.lower()) for term in group):
             added += [t for t in group if not _holds(plain, literal, t.lower(), exact=True) and t not in added]
     return added
 
@@ -260,12 +260,12 @@ def _singular(word: str) -> str:
     return word[:-1] if len(word) > 3 and word[-1] in "sx" else word
 
 
-def _holds(plain: str, words: set[str], term: str, *, exact: bool = False) -> bool:
+def _holds(plain: str, literal: set[str], term: str, *, exact: bool = False) -> bool:
     if " " in term:  # a phrase, each of its words in the singular or the plural: "application passwords"
         if exact:
             return f" {term} " in f" {plain} "
         return f" {_singulars(term)} " in f" {_singulars(plain)} "
-    return (term if exact else _singular(term)) in words
+    return term in literal or (not exact and any(term + end in literal for end in "sx"))
 
 
 def _singulars(text: str) -> str:

@@ -304,3 +304,19 @@ def test_the_words_missing_under_a_result_are_the_words_typed(site: Path, tmp_pa
         assert terms is not None, f"{lang}: {query!r} finds nothing"
         assert terms.get(missing) is False, terms
         assert [word for word, found in terms.items() if found] == ["forward" if lang == "en" else "recuper"], terms
+
+
+def test_a_synonym_group_matches_its_words_as_written_or_in_the_plural(site: Path) -> None:
+    """"Contact us" is not the "contacts" of an address book: a group's plural does not match its singular (list both
+    where they mean the same); a word the group writes in the singular matches its plural, a phrase either."""
+    from artelabs.search import synonyms_of
+
+    book = [["contacts", "address book", "carddav"]]
+    assert synonyms_of("please contact us", book) == []
+    assert synonyms_of("sync your contacts", book) == ["address book", "carddav"]
+    assert synonyms_of("two attachments", [["attachment", "attached file"]]) == ["attachment", "attached file"]
+    assert synonyms_of("create application passwords", [["app password", "application password"]]) == [
+        "app password", "application password"]
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    (incident,) = [doc for doc in index["docs"] if doc["location"] == "status/#incident"]
+    assert "carddav" not in incident.get("more", "") + incident.get("keywords", ""), incident
