@@ -93,7 +93,8 @@ def split_search_index(
         titles = {} if lang == default else {
             doc["location"]: " ".join([english.get(doc["location"], ""), *theirs.get(doc["location"], [])]) for doc in docs
         }
-        docs = Fields(separator, (synonyms or {}).get(lang, []), words, titles, stop_words(site, lang)).indexed(docs)
+        loan_stop = stop_words(site, default) if titles else frozenset()  # the stop words of the English titles
+        docs = Fields(separator, (synonyms or {}).get(lang, []), words, titles, stop_words(site, lang), loan_stop).indexed(docs)
         target.parent.mkdir(parents=True, exist_ok=True)
         config = {**index["config"], "lang": [lang], "pipeline": PIPELINE}
         content = {"config": config, "docs": docs}
@@ -180,9 +181,10 @@ class Fields:
     """The hidden fields of one language's sections."""
 
     def __init__(self, separator: re.Pattern[str], groups: list[list[str]], keywords: dict[str, list[str]],
-                 titles: dict[str, str] | None = None, stop: frozenset[str] = frozenset()) -> None:
+                 titles: dict[str, str] | None = None, stop: frozenset[str] = frozenset(),
+                 loan_stop: frozenset[str] = frozenset()) -> None:
         self.separator, self.groups, self.keywords, self.titles = separator, groups, keywords, titles or {}
-        self.stop = stop
+        self.stop, self.loan_stop = stop, loan_stop
 
     def indexed(self, docs: list[dict]) -> list[dict]:
         out = []
@@ -195,7 +197,8 @@ class Fields:
             top = [w for w in self.expand(f"{doc['title']} {' '.join(keywords)}") if w not in have]
             # The section's title and customers' words in the default language: the English words French speakers
             # type (« forward », « out of office »), searched with the text's weight.
-            loan = [w for w in dict.fromkeys(self.tokens(self.titles.get(doc["location"], ""))) if w not in have | {*top}]
+            loan = [w for w in dict.fromkeys(self.tokens(self.titles.get(doc["location"], "")))
+                    if w not in have | {*top} and word(w) not in self.loan_stop]
             have |= {*top, *text}
             more = [w for w in self.expand(doc["text"]) if w not in have]
             more += [w for w in loan if w not in have and w not in more]

@@ -279,6 +279,11 @@ def test_the_hidden_text_holds_each_word_once_without_stop_words(site: Path, tmp
         assert len(mores) > 50
         for words in mores:
             assert len(words) == len(set(words)) and not stop & set(words), words
+    # A French section holds its English title and English customers' words (for English words typed on a French
+    # page), without their stop words: Material leaves a stop word typed that no page holds out of "Missing".
+    index = json.loads((site / "fr" / "search" / "search_index.json").read_text(encoding="utf-8"))
+    (listing,) = [doc for doc in index["docs"] if doc["location"] == "#all-pages"]  # All pages; list of pages
+    assert "list" in listing["more"].split() and not {"all", "of"} & set(listing["more"].split()), listing
     with pytest.raises(search.SearchError) as refused:
         search.stop_words(tmp_path, "fr")
     assert str(refused.value).startswith("assets/javascripts/lunr/min/lunr.fr.min.js: no stop word list found, expected")
