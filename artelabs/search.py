@@ -12,11 +12,14 @@
   the text): `keywords`, weighted between a section's title and its text: the customers'
   words for that section (data/search-keywords.yml, keyed by /page/#anchor) and the other
   words of each synonym group (data/synonyms.yml) one of whose words is in the title or
-  the keywords; `more`, weighted as the text: the section's text after its opening words
-  (a result shows about 240 characters of it, EXCERPT) and the other words of the synonym
-  groups of the text; in a language other than the default one, also the section's English
-  title and English customers' words (an English word typed on a French page finds its
-  section). Both fields also hold hyphenated words written as one ("subprocessors").
+  the keywords; `more`, weighted as the text: the words of the section's text after its
+  opening words (a result shows about 240 characters of it, EXCERPT), each once and only if
+  the title, the customers' words and the opening words do not hold it, without the stop words
+  the search drops anyway (lunr's lists, read from the built site), and the other words of the
+  synonym groups of the text; in a language other than the default one, also the section's
+  English title and English customers' words (an English word typed on a French page finds its
+  section). Both fields also hold hyphenated words written as one ("subprocessors"). No page
+  shows `more`: a bag of words is what the search reads, and a third of what it downloads.
 - A section with customers' words is an answer to a task: it weighs twice (ANSWER).
 - The index asks Material for a stemmer (`pipeline`); the worker's patch
   (artelabs/postbuild/assets.py) runs one pipeline on the index and on the words typed:
@@ -31,7 +34,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from artelabs.datafile.rules import UNSEARCHED
+from artelabs.datafile.rules import TITLE_ONLY, UNSEARCHED
 
 UNINDEXED = "/versions/"  # earlier versions of the legal texts: found by their own links, never searched
 
@@ -83,13 +86,15 @@ def split_search_index(
         # Earlier texts are found by their own links; a page's sources and history are read on the page,
         # not searched: keeping them out keeps the index, which every first search downloads, small.
         docs = [doc for doc in docs if UNINDEXED not in doc["location"] and not doc["location"].endswith(UNSEARCHED)]
-        docs = [{**doc, "text": lean(doc["text"], doc["location"], summarized)} for doc in docs]
+        docs = [{**doc, "text": "" if doc["location"].endswith(TITLE_ONLY) else lean(doc["text"], doc["location"], summarized)}
+                for doc in docs]
         words = section_keywords(docs, root, lang, keywords or {}, where)
         theirs = section_keywords(docs, root, default, keywords or {}, where) if lang != default else {}
         titles = {} if lang == default else {
             doc["location"]: " ".join([english.get(doc["location"], ""), *theirs.get(doc["location"], [])]) for doc in docs
         }
-        docs = Fields(separator, (synonyms or {}).get(lang, []), words, titles).indexed(docs)
+        loan_stop = stop_words(site, default) if titles else frozenset()  # the stop words of the English titles
+        docs = Fields(separator, (synonyms or {}).get(lang, []), words, titles, stop_words(site, lang), loan_stop).indexed(docs)
         target.parent.mkdir(parents=True, exist_ok=True)
         config = {**index["config"], "lang": [lang], "pipeline": PIPELINE}
         content = {"config": config, "docs": docs}
@@ -150,12 +155,36 @@ def _first_heading(page: Path) -> str | None:
     return match.group(1) if match else None
 
 
+# Where the worker's lunr keeps each language's stop words (Material 9.8.2): the built site's files, read by their
+# exact text like the patches of artelabs/postbuild/assets.py.
+STOP_WORDS = {
+    "en": ("assets/javascripts/workers/search.*.min.js", re.compile(r"generateStopWordFilter\(\[((?:\"[a-z']*\",?)+)\]\)")),
+    "fr": ("assets/javascripts/lunr/min/lunr.fr.min.js", re.compile(r'generateStopWordFilter\("([^"]+)"\.split\(" "\)\)')),
+}
+
+
+def stop_words(site: Path, lang: str) -> frozenset[str]:
+    """The words lunr's stop word filter of `lang` drops, as the built site's worker or lunr-languages has them:
+    the index need not hold them in its hidden fields (the search drops them from the page and from the query)."""
+    pattern, list_of = STOP_WORDS[lang]
+    files = sorted(site.glob(pattern))
+    found = list_of.search(files[0].read_text(encoding="utf-8")) if len(files) == 1 else None
+    if found is None:
+        raise SearchError(
+            f"{pattern}: no stop word list found, expected lunr's generateStopWordFilter(...) as in Material 9.8.2 "
+            "(update STOP_WORDS in artelabs/search.py for the new version)"
+        )
+    return frozenset(re.findall(r"[^\s\",]+", found.group(1)))
+
+
 class Fields:
     """The hidden fields of one language's sections."""
 
     def __init__(self, separator: re.Pattern[str], groups: list[list[str]], keywords: dict[str, list[str]],
-                 titles: dict[str, str] | None = None) -> None:
+                 titles: dict[str, str] | None = None, stop: frozenset[str] = frozenset(),
+                 loan_stop: frozenset[str] = frozenset()) -> None:
         self.separator, self.groups, self.keywords, self.titles = separator, groups, keywords, titles or {}
+        self.stop, self.loan_stop = stop, loan_stop
 
     def indexed(self, docs: list[dict]) -> list[dict]:
         out = []
@@ -168,7 +197,8 @@ class Fields:
             top = [w for w in self.expand(f"{doc['title']} {' '.join(keywords)}") if w not in have]
             # The section's title and customers' words in the default language: the English words French speakers
             # type (« forward », « out of office »), searched with the text's weight.
-            loan = [w for w in dict.fromkeys(self.tokens(self.titles.get(doc["location"], ""))) if w not in have | {*top}]
+            loan = [w for w in dict.fromkeys(self.tokens(self.titles.get(doc["location"], "")))
+                    if w not in have | {*top} and word(w) not in self.loan_stop]
             have |= {*top, *text}
             more = [w for w in self.expand(doc["text"]) if w not in have]
             more += [w for w in loan if w not in have and w not in more]
@@ -179,8 +209,13 @@ class Fields:
                 entry["keywords"] = " ".join([*keywords, *top])
             shown, rest = excerpt(doc["text"])
             entry["text"] = shown
-            if more or rest:
-                entry["more"] = " ".join([rest, *more]).strip()
+            # The rest of the section's text, as the search reads it: each word once, in the form the worker's
+            # pipeline starts from (lower case, an elided article dropped), unless the title, the customers' words
+            # or the opening words already hold it.
+            seen = {*self.stop, *(word(w) for w in (*title, *said, *self.tokens(shown)))}
+            more = [w for w in dict.fromkeys(word(w) for w in self.tokens(" ".join([rest, *more]))) if w and w not in seen]
+            if more:
+                entry["more"] = " ".join(more)
             out.append(entry)
         return out
 
@@ -197,19 +232,29 @@ class Fields:
         return [t.lower() for t in self.separator.split(plain) if t and t.strip()]
 
 
+ELISION = re.compile(r"^(?:[cdjlmnst]|qu|jusqu|lorsqu|puisqu)'(?=.)")
+
+
+def word(token: str) -> str:
+    """A word as the worker's pipeline starts from it (artelabs/postbuild/assets.py): lower case, quotes trimmed, an
+    elided article or a possessive dropped."""
+    token = token.lower().replace("’", "'").strip("'")
+    return ELISION.sub("", token).removesuffix("'s")
+
+
 def plain(text: str) -> str:
     """Lower-case words (hyphenated ones whole) without markup, as data/synonyms.yml writes them."""
     return " ".join(re.findall(r"[\w'’-]+", re.sub(r"<[^>]+>", " ", text).lower().replace("’", "'")))
 
 
 def synonyms_of(plain: str, groups: list[list[str]]) -> list[str]:
-    """The words of every group one of whose words the text holds (in the singular or the plural; a phrase as
-    written), but not those it holds already."""
+    """The words of every group one of whose words the text holds (a word as the group writes it or in the plural,
+    "attachment" -> attachments, but not in the singular of a plural the group lists: "contact us" is not the
+    "contacts" of an address book; a phrase in the singular or the plural), but not those it holds already."""
     literal = set(plain.split())
-    words = {_singular(word) for word in literal}
     added: list[str] = []
     for group in groups:
-        if any(_holds(plain, words, term.lower()) for term in group):
+        if any(_holds(plain, literal, term.lower()) for term in group):
             added += [t for t in group if not _holds(plain, literal, t.lower(), exact=True) and t not in added]
     return added
 
@@ -218,12 +263,12 @@ def _singular(word: str) -> str:
     return word[:-1] if len(word) > 3 and word[-1] in "sx" else word
 
 
-def _holds(plain: str, words: set[str], term: str, *, exact: bool = False) -> bool:
+def _holds(plain: str, literal: set[str], term: str, *, exact: bool = False) -> bool:
     if " " in term:  # a phrase, each of its words in the singular or the plural: "application passwords"
         if exact:
             return f" {term} " in f" {plain} "
         return f" {_singulars(term)} " in f" {_singulars(plain)} "
-    return (term if exact else _singular(term)) in words
+    return term in literal or (not exact and any(term + end in literal for end in "sx"))
 
 
 def _singulars(text: str) -> str:

@@ -5,11 +5,13 @@
 //   node tests/search.mjs SITE LANG QUERIES.json  ->  per query, the pages found (best first), each as
 //   the list of its items' locations in Material's order: [[["mail/setup/#smtp", "mail/setup/", ...], ...], ...]
 //   (the first item of a page is the one shown first under it: a section, page#anchor, or the page)
+//   node tests/search.mjs SITE LANG QUERIES.json terms  ->  per query, the first result's words, as Material
+//   shows them: {"word": true (found, highlighted on the page opened) or false (listed as "Missing")}
 import { readFileSync, readdirSync } from "node:fs"
 import path from "node:path"
 import vm from "node:vm"
 
-const [site, lang, queriesFile] = process.argv.slice(2)
+const [site, lang, queriesFile, what] = process.argv.slice(2)
 const root = lang === "en" ? site : path.join(site, lang)
 const index = JSON.parse(readFileSync(path.join(root, "search", "search_index.json"), "utf8"))
 const workers = path.join(site, "assets", "javascripts", "workers")
@@ -38,6 +40,7 @@ await ask({ type: 0, data: { config: index.config, docs: index.docs, options: { 
 const results = []
 for (const query of JSON.parse(readFileSync(queriesFile, "utf8"))) {
   const reply = await ask({ type: 2, data: query })
-  results.push(reply.data.items.map(group => group.map(item => item.location)))
+  const items = reply.data.items
+  results.push(what === "terms" ? (items.length ? items[0][0].terms : null) : items.map(group => group.map(item => item.location)))
 }
 process.stdout.write(JSON.stringify(results))

@@ -3,10 +3,15 @@
 Two sets of queries, each with the page the search must list among its first three results:
 tests/search_queries.yml, the tuning set (the search's words and weights are tuned on it; a few
 queries also name the section, page#anchor, that must come first), and tests/search_heldout.yml,
-written from how customers ask before the search was tuned and never tuned on. Material's own
-search worker runs on the built index in Node (tests/search.mjs): the same code, lunr and stemmers
+written from how customers ask by someone who does not tune the search, and never tuned on. Material's
+own search worker runs on the built index in Node (tests/search.mjs): the same code, lunr and stemmers
 a browser runs, patched as the site sends it, without a browser. The tuning set must find 98% in
-each language, the held-out set 93% (its goal is 95%: see SETS); each test prints the share and the misses.
+each language, the held-out set 95%; each test prints the share and the misses.
+
+A held-out set whose misses have been seen is burned: its queries join the tuning set and a new set
+is written apart (the first one, measured once at 93.8% / 93.2% on 6 December 2026, went that way).
+Between the two, tests/search_heldout.yml may be absent from a branch: its tests then skip, saying
+so, and fail when CI is set (the lead merges the new set before the suite runs in CI).
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ import json
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -23,22 +29,35 @@ from browser import unavailable
 from conftest import LANGUAGES, ROOT
 
 QUERIES = yaml.safe_load((ROOT / "tests" / "search_queries.yml").read_text(encoding="utf-8"))
-HELDOUT = yaml.safe_load((ROOT / "tests" / "search_heldout.yml").read_text(encoding="utf-8"))
-# The held-out set's goal is 95% (issue 31). Measured once, after tuning, on 6 December 2026: English 121/129
-# (93.8%), French 124/133 (93.2%). Its floor is that measure, against regressions: raise it to 0.95 when the
-# search reaches it without being tuned on these queries.
-SETS = {"tuning": (QUERIES, 0.98), "held-out": (HELDOUT, 0.93)}
+HELDOUT_FILE = ROOT / "tests" / "search_heldout.yml"
+# The share of each set's queries that must find their page among the first three, in each language (issue 31).
+SETS = {"tuning": 0.98, "held-out": 0.95}
 
 
-def run_search(site: Path, lang: str, queries: list[str], tmp_path: Path) -> list[list[list[str]]]:
-    """Per query, the pages found, best first, each as its items' locations in Material's order."""
+def held_out(path: Path = HELDOUT_FILE) -> dict[str, list[dict]]:
+    """The held-out queries; an absent file skips the test that needs it, saying why (a failure when CI is set)."""
+    if not path.exists():
+        unavailable(
+            f"tests/{path.name} is absent: the held-out set is written apart from the tuning and merged by the lead "
+            "(the previous one, its misses seen, joined tests/search_queries.yml)"
+        )
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def queries_of(name: str) -> dict[str, list[dict]]:
+    return QUERIES if name == "tuning" else held_out()
+
+
+def run_search(site: Path, lang: str, queries: list[str], tmp_path: Path, what: str = "pages") -> list[Any]:
+    """Per query, the pages found, best first, each as its items' locations in Material's order (or, with
+    what="terms", the first result's words: {word: found})."""
     node = shutil.which("node")
     if node is None:
         unavailable("node not found: install Node.js 20 (the search runs Material's worker in Node)")
     file = tmp_path / f"queries-{lang}.json"
     file.write_text(json.dumps(queries, ensure_ascii=False), encoding="utf-8")
     result = subprocess.run(
-        [node, str(ROOT / "tests" / "search.mjs"), str(site), lang, str(file)],
+        [node, str(ROOT / "tests" / "search.mjs"), str(site), lang, str(file), what],
         capture_output=True, text=True, timeout=120,
     )
     assert result.returncode == 0, result.stderr[-2000:]
@@ -57,21 +76,39 @@ def report(text: str) -> None:
         summary.write(text + "\n")
 
 
-def test_each_set_has_a_hundred_queries_or_more_in_each_language() -> None:
-    for name, (queries, _) in SETS.items():
-        for lang in LANGUAGES:
-            assert len(queries[lang]) >= 100, f"{name} {lang}: {len(queries[lang])} queries, expected 100 or more"
+@pytest.mark.parametrize("name", SETS)
+def test_each_set_has_a_hundred_queries_or_more_in_each_language(name: str) -> None:
+    queries = queries_of(name)
     for lang in LANGUAGES:
-        tuning = {case["q"].lower() for case in QUERIES[lang]}
-        both = [case["q"] for case in HELDOUT[lang] if case["q"].lower() in tuning]
-        assert not both, f"{lang}: in both sets, a held-out query must not be tuned on: {both}"
+        assert len(queries[lang]) >= 100, f"{name} {lang}: {len(queries[lang])} queries, expected 100 or more"
+        typed = [case["q"].lower() for case in queries[lang]]
+        twice = sorted({q for q in typed if typed.count(q) > 1})
+        assert not twice, f"{name} {lang}: listed twice: {twice}"
+        if name == "held-out":
+            tuning = {case["q"].lower() for case in QUERIES[lang]}
+            both = [case["q"] for case in queries[lang] if case["q"].lower() in tuning]
+            assert not both, f"{lang}: in both sets, a held-out query must not be tuned on: {both}"
+
+
+def test_an_absent_held_out_set_skips_saying_why_and_fails_in_ci(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Between a burned held-out set and the new one, a branch has none: a clear skip, never a silent pass; in CI
+    (where the lead has merged the new set) a failure."""
+    absent = tmp_path / "search_heldout.yml"
+    monkeypatch.delenv("CI", raising=False)
+    with pytest.raises(pytest.skip.Exception, match="search_heldout.yml is absent"):
+        held_out(absent)
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="search_heldout.yml is absent.*CI is set"):
+        held_out(absent)
+    absent.write_text("en: [{q: mail, page: mail/setup/}]\n", encoding="utf-8")
+    assert held_out(absent) == {"en": [{"q": "mail", "page": "mail/setup/"}]}
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 @pytest.mark.parametrize("name", SETS)
 def test_customers_queries_find_their_page_in_the_first_three(site: Path, name: str, lang: str, tmp_path: Path) -> None:
-    queries, minimum = SETS[name]
-    cases = queries[lang]
+    minimum = SETS[name]
+    cases = queries_of(name)[lang]
     results = run_search(site, lang, [case["q"] for case in cases], tmp_path)
     misses = []
     for case, groups in zip(cases, results):
@@ -184,8 +221,8 @@ def line_of(text: str) -> int:
          "{line}: /mail/mailbox/#autoreply: no such page#anchor in data/anchors.txt (did you mean "
          "/mail/mailbox/#auto-reply?), expected a section that exists"),
         ("/mail/mailbox/#auto-reply:", "/mail/mailbox/#sources:",
-         "{line}: /mail/mailbox/#sources: this section is not searched (sources, history, the list of pages, earlier "
-         "versions), expected a section of a page's current text"),
+         "{line}: /mail/mailbox/#sources: this section is not searched (sources, history, earlier versions), "
+         "expected a section of a page's current text"),
         ("/mail/mailbox/#auto-reply:", "/mail/mailbox/#auto-reply-x:",
          "{line}: /mail/mailbox/#auto-reply-x: no such page#anchor in data/anchors.txt (did you mean "
          "/mail/mailbox/#auto-reply?), expected a section that exists"),
@@ -194,8 +231,10 @@ def line_of(text: str) -> int:
         ("/mail/mailbox/#auto-reply:", "mail/mailbox/#auto-reply:",
          "{line}: mail/mailbox/#auto-reply: a key that is not allowed, expected a section as in data/anchors.txt, "
          "such as /mail/mailbox/#auto-reply (/#webmail on the home page)"),
-        ("/mail/mailbox/#auto-reply:\n  en: [holiday, vacation, away, away message, absence]\n  fr:",
-         "/mail/mailbox/#auto-reply:\n  en: [holiday, vacation, away, away message, absence]\n  fe:",
+        ("/mail/mailbox/#auto-reply:\n  en: [holiday, vacation, away, away message, absence, autoresponder, auto responder, "
+         "autoreply, out-of-office]\n  fr:",
+         "/mail/mailbox/#auto-reply:\n  en: [holiday, vacation, away, away message, absence, autoresponder, auto responder, "
+         "autoreply, out-of-office]\n  fe:",
          "{line}: /mail/mailbox/#auto-reply: missing key 'fr', expected en, fr"),
     ],
     ids=["typo", "sources", "near-miss", "no-such-page", "no-slash", "language"],
@@ -224,3 +263,65 @@ def test_a_keyword_key_on_an_anchor_that_starts_no_section_is_refused_in_one_lin
     assert re.fullmatch(r"data/x\.yml:7: /mail/setup/#clients-android: no section of the en search index starts at this "
                         r"anchor \(.*\), expected the anchor of a heading", str(refused.value)), refused.value
     assert search.section_keywords(docs, site, "en", {"/mail/mailbox/#mailbox": words}, str) == {"mail/mailbox/": ["phone"]}
+
+
+def test_the_hidden_text_holds_each_word_once_without_stop_words(site: Path, tmp_path: Path) -> None:
+    """The rest of a section's text (`more`) is what the search reads of it, not what a page shows: each word once,
+    none the search drops (lunr's stop words, read from the built site); a Material whose lists moved stops the build
+    in one line."""
+    from artelabs import search
+
+    for lang in LANGUAGES:
+        stop = search.stop_words(site, lang)
+        assert {"the", "and"} <= stop if lang == "en" else {"de", "la", "vous"} <= stop, sorted(stop)[:10]
+        index = json.loads((site / ("" if lang == "en" else lang) / "search" / "search_index.json").read_text(encoding="utf-8"))
+        mores = [doc["more"].split() for doc in index["docs"] if "more" in doc]
+        assert len(mores) > 50
+        for words in mores:
+            assert len(words) == len(set(words)) and not stop & set(words), words
+    # A French section holds its English title and English customers' words (for English words typed on a French
+    # page), without their stop words: Material leaves a stop word typed that no page holds out of "Missing".
+    index = json.loads((site / "fr" / "search" / "search_index.json").read_text(encoding="utf-8"))
+    (listing,) = [doc for doc in index["docs"] if doc["location"] == "#all-pages"]  # All pages; list of pages
+    assert "list" in listing["more"].split() and not {"all", "of"} & set(listing["more"].split()), listing
+    with pytest.raises(search.SearchError) as refused:
+        search.stop_words(tmp_path, "fr")
+    assert str(refused.value).startswith("assets/javascripts/lunr/min/lunr.fr.min.js: no stop word list found, expected")
+    assert "\n" not in str(refused.value)
+
+
+def test_the_list_of_every_page_is_searched_by_its_title_only(site: Path, tmp_path: Path) -> None:
+    """The home page's list of pages answers "all pages" or a site map; a page's name still finds that page."""
+    for lang, query, name in (("en", "site map", "privacy"), ("fr", "plan du site", "confidentialité")):
+        index = json.loads((site / ("" if lang == "en" else lang) / "search" / "search_index.json").read_text(encoding="utf-8"))
+        (listing,) = [doc for doc in index["docs"] if doc["location"] == "#all-pages"]
+        assert listing["text"] == "" and "confidentialit" not in listing.get("more", ""), listing
+        found, other = run_search(site, lang, [query, name], tmp_path)
+        assert found and found[0][0] == "#all-pages", found[:3]
+        assert "#all-pages" not in [item for group in other[:3] for item in group], other[:3]
+
+
+def test_the_words_missing_under_a_result_are_the_words_typed(site: Path, tmp_path: Path) -> None:
+    """Material lists under a result the words it did not find there ("Missing: ..."): the words as typed, not the
+    stems the search looks up; a word found keeps its stem (the highlight of the page opened looks for it)."""
+    for lang, query, missing in (("en", "forwarding zebras", "zebras"), ("fr", "récupérer girafes", "girafes")):
+        (terms,) = run_search(site, lang, [query], tmp_path, "terms")
+        assert terms is not None, f"{lang}: {query!r} finds nothing"
+        assert terms.get(missing) is False, terms
+        assert [word for word, found in terms.items() if found] == ["forward" if lang == "en" else "recuper"], terms
+
+
+def test_a_synonym_group_matches_its_words_as_written_or_in_the_plural(site: Path) -> None:
+    """"Contact us" is not the "contacts" of an address book: a group's plural does not match its singular (list both
+    where they mean the same); a word the group writes in the singular matches its plural, a phrase either."""
+    from artelabs.search import synonyms_of
+
+    book = [["contacts", "address book", "carddav"]]
+    assert synonyms_of("please contact us", book) == []
+    assert synonyms_of("sync your contacts", book) == ["address book", "carddav"]
+    assert synonyms_of("two attachments", [["attachment", "attached file"]]) == ["attachment", "attached file"]
+    assert synonyms_of("create application passwords", [["app password", "application password"]]) == [
+        "app password", "application password"]
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    (incident,) = [doc for doc in index["docs"] if doc["location"] == "status/#incident"]
+    assert "carddav" not in incident.get("more", "") + incident.get("keywords", ""), incident

@@ -159,8 +159,11 @@ def anchor_aliases(document: Document, context: dict[str, Any]) -> None:
 
 
 # Sections that are read on their page and never searched (artelabs/search.py leaves them out of the index):
-# a page's sources and history, and the home page's list of every page (each page is found by its own words).
-UNSEARCHED = ("#sources", "#history", "#all-pages")
+# a page's sources and history.
+UNSEARCHED = ("#sources", "#history")
+# Sections searched by their title and customers' words only: the home page's list of every page ("all pages",
+# "site map" find it; a page's name finds that page, not the list).
+TITLE_ONLY = ("#all-pages",)
 
 
 def search_keywords(document: Document, context: dict[str, Any]) -> None:
@@ -176,7 +179,7 @@ def search_keywords(document: Document, context: dict[str, Any]) -> None:
             hint = f" (did you mean {near[0]}?)" if near else ""
             raise DataError(f"{where}: no such page#anchor in data/anchors.txt{hint}, expected a section that exists")
         if key.endswith(UNSEARCHED) or "/versions/" in key:
-            raise DataError(f"{where}: this section is not searched (sources, history, the list of pages, earlier versions), "
+            raise DataError(f"{where}: this section is not searched (sources, history, earlier versions), "
                             "expected a section of a page's current text")
 
 

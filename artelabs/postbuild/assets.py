@@ -20,7 +20,7 @@ found by its exact text, and the site's own stylesheets without their comments.
    stemmers) starts with its first message, the index sent to it once the search opens. What is
    typed before the index is ready is searched when it is (Material's own behaviour).
 
-And two changes to Material's search worker (the same version), by exact text too:
+And three changes to Material's search worker (the same version), by exact text too:
 
 4. Words as customers type them. Material's query adds a trailing wildcard to every word ("serveurs" ->
    serveurs*), and lunr does not stem a word with a wildcard; Material's own English pipeline therefore has
@@ -36,6 +36,8 @@ And two changes to Material's search worker (the same version), by exact text to
 5. The section that answers first. Material gives a page's top (title and opening words) a bonus over its
    sections; here a page's title names every task of the page, so that its top outranked the section
    that answers. The bonus is halved: the page still heads its results, the section shows open under it.
+6. The words missing as typed. Under a result, Material lists the words of the query it did not find there
+   ("Missing: ..."); with 4. those were stems (« recuper »); they are the words typed.
 
 A Material upgrade that changes the bundle or the worker stops the build with one line.
 
@@ -98,7 +100,9 @@ _PIPELINE = (
     r"""let s=b.pipeline._stack,i=s.findIndex(p=>/^stemmer/.test(p.label)),p=s[i],e=self.mdxExact=[];"""
     r"""s.splice(i<0?s.length:i,i<0?0:1,t=>t.update(f),...i<0?[]:[t=>(i=e.indexOf(t.toString()))<0?p(t):(e.splice(i,1),t)]);"""
     r"""s.unshift(t=>(t.update(w),t.toString()?t:void 0));"""
-    r"""b.searchPipeline._stack=[...b.pipeline._stack];self.mdxSearch=b.searchPipeline})(this),"""
+    r"""b.searchPipeline._stack=[...b.pipeline._stack];self.mdxSearch=b.searchPipeline;"""
+    r"""self.mdxTyped={};self.mdxWords=t=>Object.fromEntries(Object.entries(t).map(([k,v])=>[v?k:self.mdxTyped[k]||k,v]))"""
+    r"""})(this),"""
 )
 EXACT = 4  # a stem typed weighs this much more where the page has it whole than where a longer word starts with it
 WILD = 3  # the shortest stem that also finds the words it starts: shorter ones are looked up whole
@@ -113,8 +117,9 @@ WORKER_PATCHES = {
     # `self.mdxExact` and not stemmed twice (« donnees » -> donne -> don would find « donner »).
     "the words typed through that pipeline": (
         ".map(r=>/(^[+-]|[~^]\\d+$)/.test(r)?r:`${r}*`)",
-        ".flatMap((r,n)=>/(^[+-]|[~^]\\d+$)/.test(r)?[r]:self.mdxSearch?(n||self.mdxExact.splice(0),r.split(lunr.tokenizer.separator)"
-        ".flatMap(w=>w?self.mdxSearch.runString(w).filter(Boolean).flatMap(x=>(self.mdxExact.push(x),x.length>=WILD?[`${x}^EXACT`,`${x}*`]:[x])):[]))"
+        ".flatMap((r,n)=>/(^[+-]|[~^]\\d+$)/.test(r)?[r]:self.mdxSearch?(n||(self.mdxExact.splice(0),self.mdxTyped={}),r.split(lunr.tokenizer.separator)"
+        ".flatMap(w=>w?self.mdxSearch.runString(w).filter(Boolean).flatMap(x=>(self.mdxExact.push(x),self.mdxTyped[x]=w,"
+        "x.length>=WILD?[`${x}^EXACT`,`${x}*`]:[x])):[]))"
         ":[`${r}*`])".replace("WILD", str(WILD)).replace("EXACT", str(EXACT)),
     ),
     # Material: a page's top (its title and opening words) scores `(1 + (1 + share of words found) ** 2)` times,
@@ -123,6 +128,11 @@ WORKER_PATCHES = {
     # "Restore, forwarding, out of office, aliases and sharing" first, its sections folded under it). Ours: half
     # that bonus; the page still heads its results, with the answering section open under it.
     "a page's top weighs half Material's bonus": ("let g=+!c.parent+", "let g=.5*!c.parent+"),
+    # Material lists under a result the words it did not find there ("Missing: ..."), as the terms of the query: here
+    # those are stems (« recuperer » showed « recuper »). The words typed are kept beside their stems in
+    # `self.mdxTyped` (the patch above), and a word not found is shown as typed; a word found keeps its stem, which
+    # the highlight of the page opened from the result (?h=) looks for as the start of a word.
+    "the words missing as typed": ("let f=he(r,Object.keys(u.metadata));", "let f=self.mdxWords(he(r,Object.keys(u.metadata)));"),
 }
 
 
