@@ -64,6 +64,13 @@ def run_search(site: Path, lang: str, queries: list[str], tmp_path: Path, what: 
     return json.loads(result.stdout)
 
 
+def answers(case: dict[str, object]) -> list[str]:
+    """The pages that answer a query: `page: PATH` (or a list of them), or `pages: [PATH, PATH]` when two answer
+    equally well (the held-out set's form)."""
+    wanted = case["pages"] if "pages" in case else case["page"]
+    return list(wanted) if isinstance(wanted, list) else [wanted]
+
+
 def pages(groups: list[list[str]]) -> list[str]:
     return [group[0].split("#")[0] for group in groups]
 
@@ -83,6 +90,10 @@ def test_each_set_has_a_hundred_queries_or_more_in_each_language(name: str) -> N
         assert len(queries[lang]) >= 100, f"{name} {lang}: {len(queries[lang])} queries, expected 100 or more"
         typed = [case["q"].lower() for case in queries[lang]]
         twice = sorted({q for q in typed if typed.count(q) > 1})
+        for case in queries[lang]:
+            for page in answers(case):
+                source = ROOT / "docs" / f"{page.rstrip('/') or 'index'}.md"  # "" is the home page
+                assert source.is_file(), f"{name} {lang}: {case['q']!r} names a page that does not exist: /{page}"
         assert not twice, f"{name} {lang}: listed twice: {twice}"
         if name == "held-out":
             tuning = {case["q"].lower() for case in QUERIES[lang]}
@@ -112,7 +123,7 @@ def test_customers_queries_find_their_page_in_the_first_three(site: Path, name: 
     results = run_search(site, lang, [case["q"] for case in cases], tmp_path)
     misses = []
     for case, groups in zip(cases, results):
-        wanted = case["page"] if isinstance(case["page"], list) else [case["page"]]
+        wanted = answers(case)
         if not set(wanted) & set(pages(groups)[:3]):
             found = ", ".join("/" + group[0] for group in groups[:3]) or "nothing"
             misses.append(f"  {case['q']!r}: expected /{' or /'.join(wanted)}, got {found}")
