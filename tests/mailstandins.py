@@ -4,17 +4,20 @@ Nothing here reaches the internet. Each stand-in is started by a fixture of the 
 at its end (`Standins.close`): no thread, port or file is left behind.
 
 - `LineServer`: an IMAP or POP3 responder (socketserver, one thread per connection), implicit TLS or
-  STARTTLS/STLS, with the capabilities given; `silent=True` accepts and never speaks (time-outs, Ctrl-C);
+  STARTTLS/STLS, with the capabilities given; `silent=True` accepts and never speaks, nor hangs up (time-outs, Ctrl-C);
   `greeting=` says something else first (a hostile server's terminal escapes).
 - `smtp_server`: aiosmtpd, implicit TLS, STARTTLS, or plain text offering AUTH in clear.
 - `DnsServer`: dnslib on UDP and TCP (the same port), serving the zones given; answers over 512 bytes are
   truncated on UDP, so that the command must retry over TCP.
+- `Gate` and `GatedProxy`: ports that hold every connection until N are open at once, then relay each to a
+  stand-in: checks made one after the other never get an answer (tests/test_mailcheck.py, in parallel).
 - `certificates`: trustme: a CA, a good certificate for the host, one for another name, one expiring tomorrow.
 """
 
 from __future__ import annotations
 
 import datetime
+import select
 import socket
 import socketserver
 import ssl
@@ -73,12 +76,14 @@ class LineServer(socketserver.ThreadingTCPServer):
         self.greeting = greeting  # instead of the protocol's own (a hostile server's terminal escapes)
         self.before, self.after = before or [], after or []
         self.connected = threading.Event()  # a client came (silent servers)
+        self.stopping = threading.Event()  # close(): a silent server lets its clients go
         super().__init__((LOCAL, 0), _LineHandler)
         self.port = self.server_address[1]
         self.thread = threading.Thread(target=self.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
         self.thread.start()
 
     def close(self) -> None:
+        self.stopping.set()
         self.shutdown()
         self.server_close()
         self.thread.join(5)
@@ -111,10 +116,11 @@ class _LineHandler(socketserver.StreamRequestHandler):
         if self.request is None:
             return
         try:
-            if self.server.silent:
+            if self.server.silent:  # never gives up on its own: only the client ends the wait (or close())
                 self.server.connected.set()
-                while self.request.recv(1024):  # until the client goes
-                    pass
+                while not self.server.stopping.is_set():
+                    if select.select([self.request], [], [], 0.1)[0] and not self.request.recv(1024):
+                        return  # the client went
                 return
             (self.imap if self.server.protocol == "IMAP" else self.pop3)()
         except Exception:  # noqa: BLE001, S110 (a client's mistake, such as TLS on a plain port, ends the connection only)
@@ -173,6 +179,83 @@ class _LineHandler(socketserver.StreamRequestHandler):
                 return
             else:
                 self.say("-ERR unknown command")
+
+
+# -----------------------------------------------------------------------------
+# Held until every check has connected
+# -----------------------------------------------------------------------------
+
+
+class Gate:
+    """Opens once `expected` connections are open at the same time (a connection closed while waiting no longer
+    counts): an event, not a clock. Checks run one after the other never open it: each waits alone."""
+
+    def __init__(self, expected: int) -> None:
+        self.expected, self.waiting = expected, 0
+        self.lock, self.open = threading.Lock(), threading.Event()
+
+    def arrive(self) -> None:
+        with self.lock:
+            self.waiting += 1
+            if self.waiting >= self.expected:
+                self.open.set()
+
+    def leave(self) -> None:
+        with self.lock:
+            self.waiting -= 1
+
+
+class GatedProxy(socketserver.ThreadingTCPServer):
+    """A port that holds each connection until the gate opens, then relays its bytes (TLS included) to the
+    stand-in on `target`, both ways. A client that gives up while held is let go."""
+
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, gate: Gate, target: int) -> None:
+        self.gate, self.target, self.stopping = gate, target, threading.Event()
+        super().__init__((LOCAL, 0), _GatedHandler)
+        self.port = self.server_address[1]
+        self.thread = threading.Thread(target=self.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        self.stopping.set()
+        self.shutdown()
+        self.server_close()
+        self.thread.join(5)
+
+
+class _GatedHandler(socketserver.BaseRequestHandler):
+    server: GatedProxy
+
+    def handle(self) -> None:
+        client, gate = self.request, self.server.gate
+        gate.arrive()
+        try:
+            while not gate.open.wait(0.05):  # held; a client that went away (its own time-out) stops counting
+                if self.server.stopping.is_set() or self._gone(client):
+                    return
+        finally:
+            gate.leave()
+        with socket.create_connection((LOCAL, self.server.target), timeout=30) as upstream:
+            sockets = {client: upstream, upstream: client}
+            while not self.server.stopping.is_set():
+                ready, _, _ = select.select(list(sockets), [], [], 0.5)
+                for sock in ready:
+                    data = sock.recv(65536)
+                    if not data:
+                        return
+                    sockets[sock].sendall(data)
+
+    @staticmethod
+    def _gone(sock: socket.socket) -> bool:
+        if not select.select([sock], [], [], 0)[0]:
+            return False
+        try:
+            return sock.recv(1, socket.MSG_PEEK) == b""
+        except OSError:
+            return True
 
 
 # -----------------------------------------------------------------------------

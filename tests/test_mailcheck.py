@@ -25,6 +25,7 @@ from typing import Any
 import pytest
 from conftest import ROOT, once_per_run
 from mailcheck_cases import (
+    ANSWERS_WITHIN,
     BAD_INPUT,
     COMMAND,
     DATA,
@@ -126,7 +127,8 @@ def test_servers_json(runs: dict[str, subprocess.CompletedProcess[str]]) -> None
     assert result.returncode == 0 == document["status"]
     assert [entry["id"] for entry in document["entries"]] == [entry.id for entry in ENTRIES]
     imap = document["entries"][0]
-    assert imap["status"] == "ok" and imap["port"] == DATA["mail"][0]["port"] and imap["seconds"] < 3
+    assert imap["status"] == "ok" and imap["port"] == DATA["mail"][0]["port"]
+    assert 0 < imap["seconds"] < float(ANSWERS_WITHIN)  # the time it took, within the time allowed
 
 
 @pytest.mark.parametrize(("case", "entry", "words"), [
@@ -164,22 +166,43 @@ def test_every_value_comes_from_the_data_file(runs: dict[str, subprocess.Complet
 
 
 def test_servers_checks_run_in_parallel(runs: dict[str, subprocess.CompletedProcess[str]]) -> None:
-    """Six servers that never answer, 2 s each: together, not one after the other (12 s)."""
+    """Every server answers only once all of them are connected at the same time (mailstandins.Gate): checked
+    one after the other, each would wait alone until its time-out. An event proves it, not a clock."""
+    result = runs["servers-parallel"]
+    out = lines(result)
+    checked = [entry for entry in ENTRIES if not entry.skip]
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert [line.split()[:2] for line in out[:-1]] == [["skipped" if entry.skip else "ok", entry.id] for entry in ENTRIES], out
+    assert out[-1] == f"servers: all {len(checked)} entries as the pages promise"
+
+
+def test_servers_that_never_answer_are_each_named_with_the_time_given(runs: dict[str, subprocess.CompletedProcess[str]]) -> None:
     result = runs["servers-all-silent"]
     out = lines(result)
     assert result.returncode == 2
     checked = [entry for entry in ENTRIES if not entry.skip]
     assert out[-1].startswith(f"servers: could not check {len(checked)} of {len(checked)} entries") and out[-1].endswith("no answer within 2 s")
-    assert result.args < 9, f"took {result.args} s"
 
 
-@pytest.mark.parametrize(("case", "words"), [("servers-timeout", "no answer within 1 s"), ("servers-refused", "connection refused")])
-def test_servers_could_not_check(runs: dict[str, subprocess.CompletedProcess[str]], case: str, words: str) -> None:
-    result = runs[case]
+def test_a_silent_server_times_out_with_its_message(runs: dict[str, subprocess.CompletedProcess[str]]) -> None:
+    """IMAP never answers; every other port refuses at once, so that only IMAP can run out of time."""
+    result = runs["servers-timeout"]
+    out = lines(result)
+    checked = [entry for entry in ENTRIES if not entry.skip]
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert out[0].startswith("unchecked imap ") and "found could not check: no answer within 1 s" in out[0], out[0]
+    assert all(line.startswith("unchecked ") and "found could not check: connection refused" in line
+               for line in out[1:-1] if not line.startswith("skipped ")), out
+    assert out[-1].startswith(f"servers: could not check {len(checked)} of {len(checked)} entries (imap, ")
+    assert out[-1].endswith("): no answer within 1 s"), out[-1]
+
+
+def test_servers_could_not_check_one_refused(runs: dict[str, subprocess.CompletedProcess[str]]) -> None:
+    result = runs["servers-refused"]
     out = lines(result)
     assert result.returncode == 2, result.stdout + result.stderr
-    assert out[0].startswith("unchecked imap ") and f"found could not check: {words}" in out[0]
-    assert out[-1].startswith("servers: could not check 1 of ") and out[-1].endswith(f"entries (imap): {words}")
+    assert out[0].startswith("unchecked imap ") and "found could not check: connection refused" in out[0]
+    assert out[-1].startswith("servers: could not check 1 of ") and out[-1].endswith("entries (imap): connection refused")
 
 
 # -----------------------------------------------------------------------------
@@ -360,19 +383,19 @@ def test_a_closed_standard_output_is_no_traceback(standins: dict[str, Any]) -> N
 
 
 def test_ctrl_c_is_one_line(standins: dict[str, Any]) -> None:
+    """Ctrl-C while every check waits on a server that never answers, with the longest time-out the command
+    allows (600 s): it stops at once, not when the checks end (the 60 s guard is only there to end a hang)."""
     silent = standins["servers"]["silent-2"]
     silent.connected.clear()
-    args = server_args(standins, {entry.id: "silent-2" for entry in ENTRIES}, timeout="30")
+    args = server_args(standins, {entry.id: "silent-2" for entry in ENTRIES}, timeout="600")
     process = subprocess.Popen([*COMMAND, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))  # noqa: PLW1509 (Ctrl-C as in a terminal, even under a runner that ignores it)
     try:
-        assert silent.connected.wait(30), "the command never connected"
-        started = time.monotonic()
+        assert silent.connected.wait(60), "the command never connected"
         process.send_signal(signal.SIGINT)
-        stdout, stderr = process.communicate(timeout=10)
+        stdout, stderr = process.communicate(timeout=60)
     finally:
         process.kill() if process.poll() is None else None
-    assert time.monotonic() - started < 5
     assert process.returncode == 130 and stdout == ""
     assert stderr == "mailcheck: interrupted (Ctrl-C), the check did not finish\n"
 
