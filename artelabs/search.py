@@ -29,6 +29,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Callable
@@ -252,10 +253,11 @@ def synonyms_of(plain: str, groups: list[list[str]]) -> list[str]:
     "attachment" -> attachments, but not in the singular of a plural the group lists: "contact us" is not the
     "contacts" of an address book; a phrase in the singular or the plural), but not those it holds already."""
     literal = set(plain.split())
+    text = _Text(plain)
     added: list[str] = []
     for group in groups:
-        if any(_holds(plain, literal, term.lower()) for term in group):
-            added += [t for t in group if not _holds(plain, literal, t.lower(), exact=True) and t not in added]
+        if any(_holds(text, literal, term.lower()) for term in group):
+            added += [t for t in group if not _holds(text, literal, t.lower(), exact=True) and t not in added]
     return added
 
 
@@ -263,11 +265,27 @@ def _singular(word: str) -> str:
     return word[:-1] if len(word) > 3 and word[-1] in "sx" else word
 
 
-def _holds(plain: str, literal: set[str], term: str, *, exact: bool = False) -> bool:
+class _Text:
+    """A section's plain text between spaces, as written and in the singular: made once for all the groups' phrases
+    (each phrase of each group made the whole text singular again: most of the index's time)."""
+
+    def __init__(self, plain: str) -> None:
+        self.plain = plain
+
+    @functools.cached_property
+    def written(self) -> str:
+        return f" {self.plain} "
+
+    @functools.cached_property
+    def singular(self) -> str:
+        return f" {_singulars(self.plain)} "
+
+
+def _holds(text: _Text, literal: set[str], term: str, *, exact: bool = False) -> bool:
     if " " in term:  # a phrase, each of its words in the singular or the plural: "application passwords"
         if exact:
-            return f" {term} " in f" {plain} "
-        return f" {_singulars(term)} " in f" {_singulars(plain)} "
+            return f" {term} " in text.written
+        return f" {_singulars(term)} " in text.singular
     return term in literal or (not exact and any(term + end in literal for end in "sx"))
 
 

@@ -10,10 +10,14 @@ it, and tests/test_typography.py names the page. Never touched: what is inside c
 script, style and textarea, any element in another language (`lang="en"`), text between English quotes
 “…” (a French page quotes English messages that way: their punctuation is English), attributes, comments,
 and anything that has no space before the mark (a URL, 10:30, ?q=).
+
+It reads the HTML token by token (TOKEN), but steps over what cannot change in one regular expression
+(_skipper): most of a page, whose text has no space before a mark, and its inline code.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 
 NNBSP = "\u202f"
@@ -32,23 +36,42 @@ VOID = frozenset({
 TOKEN = re.compile(r"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<![^>]*>|<\?.*?\?>|<(/?)([A-Za-z][\w:.-]*)((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>", re.S)
 LANG = re.compile(r"""\blang\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.I)
 FRENCH_PART = re.compile(r"""\blang\s*=\s*["']?fr""", re.I)
+MAYBE_LANG = re.compile("lang", re.I)  # a quick no where FRENCH_PART, which begins with \b, searches long
 SPACE = r"(?:[ \t\r\n\u00a0]|&nbsp;|&#160;|&#x[aA]0;)+"
 BEFORE = re.compile(SPACE + r"(?=[;:!?»]|&raquo;)")
 AFTER = re.compile(r"(«|&laquo;)" + SPACE)
+ONE_SPACE = r"(?:[ \t\r\n\u00a0]|&nbsp;|&#160;|&#x[aA]0;)"
+# Where BEFORE may match: a mark after what a space ends with (BEFORE searches a long page slowly: each blank of a
+# run starts a try).
+MAYBE_BEFORE = re.compile(r"[ \t\r\n\u00a0;](?=[;:!?»]|&raquo;)")
 
 
 def french(html: str, lang: str = "fr") -> str:
     """`html` (a page or part of one in `lang`) with U+202F before ; : ! ? » and after «, where a space is, in
     its French text only: all of it on a French page, what is marked `lang="fr"` on another."""
-    if not lang.startswith("fr") and not FRENCH_PART.search(html):
-        return html
+    if not lang.startswith("fr"):
+        if not (MAYBE_LANG.search(html) and FRENCH_PART.search(html)):
+            return html
+        if not MAYBE_BEFORE.search(html) and not (("«" in html or "&laquo;" in html) and AFTER.search(html)):
+            return html  # no space before a mark nor after « anywhere: nothing to change
     out: list[str] = []
     # Open elements that change the language or hold verbatim text: (name, depth of that name, French?).
     stack: list[tuple[str, int, bool]] = []
     french_here = lang.startswith("fr")
     quoted = False  # inside “…”: English
-    position = 0
-    for match in TOKEN.finditer(html):
+    position = 0  # where the text after the last tag begins
+    while True:
+        if not quoted:  # over what can change nothing (see _skipper) in one step
+            top = stack[-1][0] if stack else ""
+            skipped = _skipper(top, french_here).match(html, position)
+            stop = skipped.end()
+            if stop < len(html) and html[stop] != "<":  # in a text that may change: from its beginning
+                stop = max(position, skipped.end("tag"))
+            out.append(html[position:stop])
+            position = stop
+        match = TOKEN.search(html, position)
+        if match is None:
+            break
         text = html[position:match.start()]
         if text:
             out.append(_text(text, quoted) if french_here else text)
@@ -80,6 +103,52 @@ def french(html: str, lang: str = "fr") -> str:
     tail = html[position:]
     out.append(_text(tail, quoted) if french_here else tail)
     return "".join(out)
+
+
+# What french() steps over in one regular expression, outside English quotes, where nothing can change (each
+# part below is what the loop of french() would leave as it is, in the same state):
+# - comments and the like, and the tags that change no state: not a verbatim element, no `lang` anywhere in them,
+#   not the name of the open element that set the language;
+# - a whole verbatim element (<code>…</code>) that holds no element of its name;
+# - text: any text outside French; in French, text without “ ” (they open and close English quotes) where no
+#   space can precede a mark (its previous character cannot end one) nor follow «.
+# The group `tag` ends where the text that follows begins.
+_NAME_END = r"(?![\w:.-])"  # TOKEN's tag names: the whole name
+_ANY_TOKEN = TOKEN.pattern.replace("<(/?)([A-Za-z][\\w:.-]*)((?:", "</?[A-Za-z][\\w:.-]*(?:(?:")  # without its groups
+_SKIPPED_TOKENS = r"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<![^>]*>|<\?.*?\?>"  # TOKEN's first four, in its order
+_NOT_LANG = "[lL](?!(?i:ang))"  # an l that does not begin `lang`, in any case
+_NO_LANG_TAG_REST = f"(?:[^>\"'lL]++|{_NOT_LANG}|\"(?:[^\"lL]++|{_NOT_LANG})*+\"|'(?:[^'lL]++|{_NOT_LANG})*+')*+>"
+_TAG_REST = "(?:[^>\"']++|\"[^\"]*+\"|'[^']*+')*+>"
+_NOT_EMPTY_TAG_REST = r"""(?:[^>"'/]++|/(?!\s*>)|"[^"]*+"|'[^']*+')*+>"""  # what does not end with / (<code/>)
+_FRENCH_TEXT = (
+    r"[^<“”;:!?»«&]++|(?<![ \t\r\n\u00a0])(?<!&nbsp;|&#160;|&#xa0;|&#xA0;)[;:!?»]|«(?!" + ONE_SPACE + ")"
+    r"|&(?!raquo;|laquo;)(?:[A-Za-z][A-Za-z0-9]*|#[0-9]+|#[xX][0-9A-Fa-f]+);"
+)
+
+
+def _inside_verbatim(name: str) -> str:
+    """What the element `name` (verbatim) holds up to the next tag of its name: each token or run of text atomic,
+    so that a part is never read otherwise than TOKEN reads it (an unclosed <!-- as a comment up to a later -->)."""
+    tag = f"<(?!/?(?i:{name}){_NAME_END})/?[A-Za-z][A-Za-z0-9_:.-]*+{_NAME_END}{_TAG_REST}"
+    return f"(?>[^<]++|{_SKIPPED_TOKENS}|{tag}|(?!{_ANY_TOKEN})<)"
+
+
+def _verbatim_element(name: str) -> str:
+    """A whole element `name` (verbatim) that holds none of its name; the name as TOKEN's lower() reads it."""
+    exact = "".join(f"[{c}{c.upper()}]" for c in name)
+    return f"<{exact}{_NAME_END}{_NOT_EMPTY_TAG_REST}{_inside_verbatim(name)}*</{exact}{_NAME_END}{_NOT_EMPTY_TAG_REST}"
+
+
+@functools.cache
+def _skipper(top: str, french_text: bool) -> re.Pattern[str]:
+    """What french() can step over inside the element `top` ("": none), its text French or not."""
+    if top in VERBATIM:  # only the same element, opened or closed, ends it
+        return re.compile(f"{_inside_verbatim(re.escape(top))}*", re.S)
+    names = "|".join(sorted(VERBATIM | ({re.escape(top)} if top else set())))
+    tag = f"<(?!/?(?i:{names}){_NAME_END})/?[A-Za-z][A-Za-z0-9_:.-]*+{_NAME_END}{_NO_LANG_TAG_REST}"
+    elements = "|".join(_verbatim_element(name) for name in sorted(VERBATIM))
+    text = _FRENCH_TEXT if french_text else "[^<]++"
+    return re.compile(f"(?:{text}|(?P<tag>{_SKIPPED_TOKENS}|{elements}|{tag})|(?!{_ANY_TOKEN})<)*", re.S)
 
 
 def _text(text: str, quoted: bool) -> str:

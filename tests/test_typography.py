@@ -208,6 +208,13 @@ def test_the_check_names_each_kind_of_mistake(html: str, expected: list[str]) ->
         ("<td>« Échec » (“Could not connect …; the connection”) ; ensuite</td>",
          "<td>«⍽Échec⍽» (“Could not connect …; the connection”)⍽; ensuite</td>"),
         ("<p>a&nbsp;: b &laquo; c &raquo;</p>", "<p>a⍽: b &laquo;⍽c⍽&raquo;</p>"),
+        # Read as the build's tokenizer reads them (the step skips what cannot change in one go): a comment that
+        # hides a closing tag, code in code, a tag's case, an empty element, entities and a lone <.
+        ("<p>a <code>x : y</code> b : c <code><!-- </code> --> ; </code> d ?</p>",
+         "<p>a <code>x : y</code> b⍽: c <code><!-- </code> --> ; </code> d⍽?</p>"),
+        ("<p><code>a<code>b ;</code> c ;</code> d ;</p>", "<p><code>a<code>b ;</code> c ;</code> d⍽;</p>"),
+        ("<p><CODE>a ;</code> b ; <code/> c ;</p>", "<p><CODE>a ;</code> b⍽; <code/> c⍽;</p>"),
+        ("<p>x &nbsp;; y&amp;: z « <b>w</b> » a < b ?</p>", "<p>x⍽; y&amp;: z «⍽<b>w</b>⍽» a < b⍽?</p>"),
     ],
 )
 def test_the_build_step_spaces_french_text_only(html: str, expected: str) -> None:
