@@ -191,9 +191,14 @@ class Fields:
         out = []
         for doc in docs:
             title = self.tokens(doc["title"])
-            # A keyword its title already says adds nothing but weight to that word: left out.
-            keywords = [k for k in self.keywords.get(doc["location"], []) if not set(self.tokens(k)) <= set(title)]
-            text, said = self.tokens(doc["text"]), self.tokens(" ".join(keywords))
+            # A word its title already says adds nothing but weight to that word: left out of the customers' words,
+            # and so is a keyword all of whose words the title says; each word is said once.
+            heading = {_singular(word(w)) for w in title}
+            keywords = [k for k in self.keywords.get(doc["location"], [])
+                        if any(_singular(word(w)) not in heading | self.stop for w in self.tokens(k))]
+            text = self.tokens(doc["text"])
+            said = [w for w in dict.fromkeys(self.tokens(" ".join(keywords)))
+                    if _singular(word(w)) not in heading and word(w) not in self.stop]
             have = {*title, *said}
             top = [w for w in self.expand(f"{doc['title']} {' '.join(keywords)}") if w not in have]
             # The section's title and customers' words in the default language: the English words French speakers
@@ -206,8 +211,8 @@ class Fields:
             entry = {**doc}
             if self.keywords.get(doc["location"]) and "#" in doc["location"]:  # customers' words for it: an answer
                 entry["boost"] = doc.get("boost", 1) * ANSWER
-            if keywords or top:
-                entry["keywords"] = " ".join([*keywords, *top])
+            if said or top:
+                entry["keywords"] = " ".join([*said, *top])
             shown, rest = excerpt(doc["text"])
             entry["text"] = shown
             # The rest of the section's text, as the search reads it: each word once, in the form the worker's
