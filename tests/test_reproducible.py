@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, clean_environment
-from artelabs import core
+from artelabs import core, datafile
 
 # Read before any build of the session sets it.
 EPOCH_GIVEN = os.environ.get("SOURCE_DATE_EPOCH")
@@ -63,50 +63,52 @@ def last_commit_epoch() -> str:
 
 
 
+# The PDFs the second build renders afresh (the others it takes from a copy of the session's cache): the French
+# guide, the largest and most varied (bookmarks, fonts, the typography's narrow spaces), and a legal version with
+# its annexes' tables. Rendering the other twenty again would test the same code for half a minute of processor.
+FRESH = ("fr/pdf/artelabs-support-fr.pdf", "dpa/versions/1.1/artelabs-dpa-1.1-en.pdf")
+
+
 @pytest.mark.long
 def test_two_builds_give_byte_identical_trees(request: pytest.FixtureRequest, tmp_path: Path) -> None:
     """A second build, by the mkdocs command in another process (other hash seed, time zone, working
-    folder and output folder) and with an empty cache (every PDF rendered), gives the same files with the
-    same bytes as the session's build.
-
-    It builds first and asks for the session's build after, so that both can be built at the same time."""
+    folder and output folder, the clock a year ahead), cold but for the session's PDFs, gives the same files
+    with the same bytes as the session's build; the PDFs of FRESH, gone from its cache, are rendered again (by
+    a worker started late, the build having expected every PDF cached) with the same bytes as the session's
+    (artelabs/postbuild/pdfcache.py: the cache is keyed on everything a PDF is made from)."""
     epoch = EPOCH_GIVEN or last_commit_epoch()  # what the session's build uses too (artelabs/core.py)
+    site = request.getfixturevalue("site")
     other = tmp_path / "second"
+    cache = tmp_path / "cache"
+    session_pdfs = datafile.cache_folder(ROOT / "data" / "ports.yml") / "pdf"
+    fresh = {(site / name).read_bytes() for name in FRESH}
+    if any(session_pdfs.glob("*.pdf")):
+        shutil.copytree(session_pdfs, cache / "pdf")
+        for entry in (cache / "pdf").glob("*.pdf"):
+            if entry.read_bytes() in fresh:
+                entry.unlink()
     # Dated as the session's build decides it: SOURCE_DATE_EPOCH when the run was given one, else the last
-    # commit, read by the build itself (artelabs/core.py) with the machine's clock a year ahead (second
-    # build), then a day ahead (third), by libfaketime: the build never reads the clock.
+    # commit, read by the build itself (artelabs/core.py) with the machine's clock a year ahead, by libfaketime:
+    # the build never reads the clock.
     env = clean_environment(
         PYTHONHASHSEED=str(random.randint(1, 2**31)), TZ="Pacific/Kiritimati",
-        ARTELABS_CACHE=str(tmp_path / "cache"),  # its PDFs rendered here, not taken from the session's cache
+        ARTELABS_CACHE=str(cache),  # its own cache: cold, but for the session's PDFs
         **({"SOURCE_DATE_EPOCH": EPOCH_GIVEN} if EPOCH_GIVEN else {}),
         **({"ARTELABS_VERSION": os.environ["ARTELABS_VERSION"]} if "ARTELABS_VERSION" in os.environ else {}),
     )
     faketime = shutil.which("faketime")
     if faketime is None and os.environ.get("CI"):
         pytest.fail("faketime is not installed (apt-get install faketime): .ci/run installs it")
-
-    def build(out: Path, clock: str) -> subprocess.CompletedProcess[str]:
-        command = [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(ROOT / "mkdocs.yml"), "-d", str(out)]
-        return subprocess.run(
-            [faketime, "-f", clock, *command] if faketime else command,
-            cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600,
-        )
-
-    result = build(other, "+365d")
+    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(ROOT / "mkdocs.yml"), "-d", str(other)]
+    result = subprocess.run([faketime, "-f", "+365d", *command] if faketime else command,
+                            cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stderr[-2000:]
-    # A third build with the cache the second one filled, one PDF gone from it: that one is rendered again (by a
-    # worker started late, the build having expected every PDF cached), every other taken from the cache; the
-    # same bytes again (artelabs/postbuild/pdf.py: the cache is keyed on everything a PDF is made from).
-    rendered = sorted(line.split("PDF ", 1)[1].split(":")[0] for line in result.stderr.splitlines() if " PDF " in line)
-    assert len(rendered) >= 4 and not any(line.endswith("(cached)") for line in result.stderr.splitlines() if " PDF " in line)
-    min((tmp_path / "cache" / "pdf").glob("*.pdf"), key=lambda path: path.stat().st_size).unlink()
-    warm = tmp_path / "third"
-    again = build(warm, "+1d")
-    assert again.returncode == 0, again.stderr[-2000:]
-    lines = [line for line in again.stderr.splitlines() if " PDF " in line]
-    assert len(lines) == len(rendered) and sum(not line.endswith(" (cached)") for line in lines) == 1, lines
-    assert tree(warm) == tree(other), "a build from the cache differs from one that rendered every PDF"
-    site = request.getfixturevalue("site")
+    lines = [line.split("PDF ", 1)[1] for line in result.stderr.splitlines() if " PDF " in line]
+    rendered = sorted(line.split(":")[0] for line in lines if not line.endswith(" (cached)"))
+    if (cache / "pdf").exists():  # the session's cache was there to copy
+        assert rendered == sorted(FRESH) and len(lines) >= 4, lines
+    else:  # the session could not keep a cache: every PDF rendered again
+        assert len(rendered) == len(lines) >= 4, lines
     assert request.getfixturevalue("site_stamp")["SOURCE_DATE_EPOCH"] == epoch
     first, second = tree(site), tree(other)
     assert sorted(first) == sorted(second)
