@@ -199,6 +199,23 @@ def theme_bytecode(env: Any, config: MkDocsConfig) -> None:
         env.bytecode_cache = _bytecode_cache(config, "theme", env)
 
 
+def cache(config: MkDocsConfig, name: str) -> Path | None:
+    """.cache/artelabs/NAME/ of the project (datafile.cache_folder), None where it cannot be written: a read-only
+    checkout builds without it. Looked up once per build and name."""
+    key = (config.config_file_path, name)
+    if key not in _caches:
+        folder = datafile.cache_folder(Path(config.config_file_path).parent / DATA) / name
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            _caches[key] = folder if os.access(folder, os.W_OK) else None
+        except OSError:
+            _caches[key] = None
+    return _caches[key]
+
+
+_caches: dict[tuple[str, str], Path | None] = {}
+
+
 def _bytecode_cache(config: MkDocsConfig, name: str, env: Any = None) -> Any:
     """A Jinja bytecode cache in .cache/artelabs/NAME/ (a subfolder per environment's settings), None where the
     folder cannot be written (a read-only checkout builds without it)."""

@@ -30,7 +30,9 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
+import os
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -64,10 +66,13 @@ class SearchError(Exception):
 def split_search_index(
     site: Path, languages: list[str], synonyms: dict[str, list[list[str]]] | None = None, summarized: tuple[str, ...] = (),
     keywords: dict[str, dict[str, list[str]]] | None = None, where: Callable[[str], str] = lambda key: key,
+    cache: Path | None = None,
 ) -> None:
     """The combined index as one index per language (the default language's at the root), with the hidden fields;
     sections of pages under `summarized` (the legal documents: "terms/", ...) keep their opening words only.
-    `keywords`: {"/page/#anchor": {lang: [words]}}; `where(key)`: the file and line of a key, for a refusal."""
+    `keywords`: {"/page/#anchor": {lang: [words]}}; `where(key)`: the file and line of a key, for a refusal.
+    `cache`: a folder where each section's entry is remembered while all it is made from is unchanged (None: not
+    remembered); the index is the same either way."""
     default, others = languages[0], languages[1:]
     path = site / "search" / "search_index.json"
     index = json.loads(path.read_text(encoding="utf-8"))
@@ -95,7 +100,8 @@ def split_search_index(
             doc["location"]: " ".join([english.get(doc["location"], ""), *theirs.get(doc["location"], [])]) for doc in docs
         }
         loan_stop = stop_words(site, default) if titles else frozenset()  # the stop words of the English titles
-        docs = Fields(separator, (synonyms or {}).get(lang, []), words, titles, stop_words(site, lang), loan_stop).indexed(docs)
+        fields = Fields(separator, (synonyms or {}).get(lang, []), words, titles, stop_words(site, lang), loan_stop)
+        docs = fields.indexed(docs, cache / f"{lang}.json" if cache else None)
         target.parent.mkdir(parents=True, exist_ok=True)
         config = {**index["config"], "lang": [lang], "pipeline": PIPELINE}
         content = {"config": config, "docs": docs}
@@ -178,6 +184,30 @@ def stop_words(site: Path, lang: str) -> frozenset[str]:
     return frozenset(re.findall(r"[^\s\",]+", found.group(1)))
 
 
+def _read_memo(memo: Path | None) -> dict[str, dict]:
+    try:
+        kept = json.loads(memo.read_text(encoding="utf-8")) if memo else {}
+    except (OSError, ValueError):
+        return {}
+    return kept if isinstance(kept, dict) else {}
+
+
+def _write_memo(memo: Path, made: dict[str, dict]) -> None:
+    """The entries of this build only (the memo does not grow with the edits), written whole or not at all."""
+    try:
+        memo.parent.mkdir(parents=True, exist_ok=True)
+        partial = memo.with_suffix(f".{os.getpid()}.tmp")
+        partial.write_text(json.dumps(made, ensure_ascii=False), encoding="utf-8")
+        os.replace(partial, memo)
+    except OSError:
+        pass  # a cache that cannot be written: made again at the next build
+
+
+@functools.cache
+def _code_digest() -> bytes:
+    return hashlib.sha256(Path(__file__).read_bytes()).digest()
+
+
 class Fields:
     """The hidden fields of one language's sections."""
 
@@ -187,43 +217,63 @@ class Fields:
         self.separator, self.groups, self.keywords, self.titles = separator, groups, keywords, titles or {}
         self.stop, self.loan_stop = stop, loan_stop
 
-    def indexed(self, docs: list[dict]) -> list[dict]:
-        out = []
+    def indexed(self, docs: list[dict], memo: Path | None = None) -> list[dict]:
+        """Each section's entry; `memo`: a file where the entries of the last build are kept by what they are made
+        from (the section, its customers' words and loan words, these fields' settings and this file's code), so
+        that a rebuild makes only the entries of the sections that changed."""
+        kept = _read_memo(memo)
+        settings = json.dumps([self.separator.pattern, self.groups, sorted(self.stop), sorted(self.loan_stop)],
+                              ensure_ascii=False).encode() + _code_digest()
+        out, made = [], {}
         for doc in docs:
-            title = self.tokens(doc["title"])
-            # A word its title already says adds nothing but weight to that word: left out of the customers' words,
-            # and so is a keyword all of whose words the title says; each word is said once.
-            heading = {_singular(word(w)) for w in title}
-            keywords = [k for k in self.keywords.get(doc["location"], [])
-                        if any(_singular(word(w)) not in heading | self.stop for w in self.tokens(k))]
-            text = self.tokens(doc["text"])
-            said = [w for w in dict.fromkeys(self.tokens(" ".join(keywords)))
-                    if _singular(word(w)) not in heading and word(w) not in self.stop]
-            have = {*title, *said}
-            top = [w for w in self.expand(f"{doc['title']} {' '.join(keywords)}") if w not in have]
-            # The section's title and customers' words in the default language: the English words French speakers
-            # type (« forward », « out of office »), searched with the text's weight.
-            loan = [w for w in dict.fromkeys(self.tokens(self.titles.get(doc["location"], "")))
-                    if w not in have | {*top} and word(w) not in self.loan_stop]
-            have |= {*top, *text}
-            more = [w for w in self.expand(doc["text"]) if w not in have]
-            more += [w for w in loan if w not in have and w not in more]
-            entry = {**doc}
-            if self.keywords.get(doc["location"]) and "#" in doc["location"]:  # customers' words for it: an answer
-                entry["boost"] = doc.get("boost", 1) * ANSWER
-            if said or top:
-                entry["keywords"] = " ".join([*said, *top])
-            shown, rest = excerpt(doc["text"])
-            entry["text"] = shown
-            # The rest of the section's text, as the search reads it: each word once, in the form the worker's
-            # pipeline starts from (lower case, an elided article dropped), unless the title, the customers' words
-            # or the opening words already hold it.
-            seen = {*self.stop, *(word(w) for w in (*title, *said, *self.tokens(shown)))}
-            more = [w for w in dict.fromkeys(word(w) for w in self.tokens(" ".join([rest, *more]))) if w and w not in seen]
-            if more:
-                entry["more"] = " ".join(more)
+            location = doc["location"]
+            key = hashlib.sha256(settings + json.dumps(
+                [doc, self.keywords.get(location), self.titles.get(location)], ensure_ascii=False, sort_keys=True,
+            ).encode()).hexdigest()
+            entry = kept.get(key)
+            if entry is None:
+                entry = self.entry(doc)
+            made[key] = entry
             out.append(entry)
+        if memo is not None and made.keys() != kept.keys():
+            _write_memo(memo, made)
         return out
+
+    def entry(self, doc: dict) -> dict:
+        """One section's entry, with its hidden fields."""
+        title = self.tokens(doc["title"])
+        # A word its title already says adds nothing but weight to that word: left out of the customers' words,
+        # and so is a keyword all of whose words the title says; each word is said once.
+        heading = {_singular(word(w)) for w in title}
+        keywords = [k for k in self.keywords.get(doc["location"], [])
+                    if any(_singular(word(w)) not in heading | self.stop for w in self.tokens(k))]
+        text = self.tokens(doc["text"])
+        said = [w for w in dict.fromkeys(self.tokens(" ".join(keywords)))
+                if _singular(word(w)) not in heading and word(w) not in self.stop]
+        have = {*title, *said}
+        top = [w for w in self.expand(f"{doc['title']} {' '.join(keywords)}") if w not in have]
+        # The section's title and customers' words in the default language: the English words French speakers
+        # type (« forward », « out of office »), searched with the text's weight.
+        loan = [w for w in dict.fromkeys(self.tokens(self.titles.get(doc["location"], "")))
+                if w not in have | {*top} and word(w) not in self.loan_stop]
+        have |= {*top, *text}
+        more = [w for w in self.expand(doc["text"]) if w not in have]
+        more += [w for w in loan if w not in have and w not in more]
+        entry = {**doc}
+        if self.keywords.get(doc["location"]) and "#" in doc["location"]:  # customers' words for it: an answer
+            entry["boost"] = doc.get("boost", 1) * ANSWER
+        if said or top:
+            entry["keywords"] = " ".join([*said, *top])
+        shown, rest = excerpt(doc["text"])
+        entry["text"] = shown
+        # The rest of the section's text, as the search reads it: each word once, in the form the worker's
+        # pipeline starts from (lower case, an elided article dropped), unless the title, the customers' words
+        # or the opening words already hold it.
+        seen = {*self.stop, *(word(w) for w in (*title, *said, *self.tokens(shown)))}
+        more = [w for w in dict.fromkeys(word(w) for w in self.tokens(" ".join([rest, *more]))) if w and w not in seen]
+        if more:
+            entry["more"] = " ".join(more)
+        return entry
 
     def expand(self, raw: str) -> list[str]:
         """The words a customer may type for this text that it does not hold: the other words of its synonym
@@ -241,6 +291,7 @@ class Fields:
 ELISION = re.compile(r"^(?:[cdjlmnst]|qu|jusqu|lorsqu|puisqu)'(?=.)")
 
 
+@functools.lru_cache(maxsize=65536)
 def word(token: str) -> str:
     """A word as the worker's pipeline starts from it (artelabs/postbuild/assets.py): lower case, quotes trimmed, an
     elided article or a possessive dropped."""
@@ -258,12 +309,36 @@ def synonyms_of(plain: str, groups: list[list[str]]) -> list[str]:
     "attachment" -> attachments, but not in the singular of a plural the group lists: "contact us" is not the
     "contacts" of an address book; a phrase in the singular or the plural), but not those it holds already."""
     literal = set(plain.split())
+    # A single word of a group is held as written or in the plural: it is one of the text's words, or one of them
+    # without its final s or x (sets, not a loop over every word of every group: most of the index's time).
+    plurals = literal | {w[:-1] for w in literal if w[-1:] in ("s", "x")}
     text = _Text(plain)
     added: list[str] = []
-    for group in groups:
-        if any(_holds(text, literal, term.lower()) for term in group):
-            added += [t for t in group if not _holds(text, literal, t.lower(), exact=True) and t not in added]
+    for group in _compiled(groups):
+        if not group.words.isdisjoint(plurals) or any(f" {phrase} " in text.singular for phrase in group.phrases):
+            added += [t for t, lower in group.terms if not _holds(text, literal, lower) and t not in added]
     return added
+
+
+class _Group:
+    """A synonym group as the matching reads it: its single words (lower case), its phrases in the singular, and
+    each term as written with its lower case."""
+
+    def __init__(self, group: list[str]) -> None:
+        self.terms = tuple((term, term.lower()) for term in group)
+        self.words = frozenset(lower for _, lower in self.terms if " " not in lower)
+        self.phrases = tuple(_singulars(lower) for _, lower in self.terms if " " in lower)
+
+
+_COMPILED: dict[int, tuple[list[list[str]], tuple[_Group, ...]]] = {}
+
+
+def _compiled(groups: list[list[str]]) -> tuple[_Group, ...]:
+    """The groups compiled once per list of groups (each language's list, for every section)."""
+    known = _COMPILED.get(id(groups))
+    if known is None or known[0] is not groups:
+        known = _COMPILED[id(groups)] = (groups, tuple(_Group(group) for group in groups))
+    return known[1]
 
 
 def _singular(word: str) -> str:
@@ -286,12 +361,9 @@ class _Text:
         return f" {_singulars(self.plain)} "
 
 
-def _holds(text: _Text, literal: set[str], term: str, *, exact: bool = False) -> bool:
-    if " " in term:  # a phrase, each of its words in the singular or the plural: "application passwords"
-        if exact:
-            return f" {term} " in text.written
-        return f" {_singulars(term)} " in text.singular
-    return term in literal or (not exact and any(term + end in literal for end in "sx"))
+def _holds(text: _Text, literal: set[str], term: str) -> bool:
+    """Whether the text holds the term exactly as written (a phrase word for word)."""
+    return f" {term} " in text.written if " " in term else term in literal
 
 
 def _singulars(text: str) -> str:

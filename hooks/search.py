@@ -50,6 +50,7 @@ def on_post_build(*, config: MkDocsConfig, **kwargs: Any) -> None:
             search.split_search_index(
                 Path(config.site_dir), core.languages(config), core.synonyms(config), summarized,
                 core.search_keywords(config), core.where("data/search-keywords.yml", config),
+                cache=core.cache(config, "search"),  # each section's entry remembered while it is unchanged
             )
         except search.SearchError as error:
             raise PluginError(str(error)) from None

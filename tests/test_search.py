@@ -338,3 +338,29 @@ def test_a_synonym_group_matches_its_words_as_written_or_in_the_plural(site: Pat
     index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
     (incident,) = [doc for doc in index["docs"] if doc["location"] == "status/#incident"]
     assert "carddav" not in incident.get("more", "") + incident.get("keywords", ""), incident
+
+
+def test_a_remembered_section_is_the_section_made_again(tmp_path: Path) -> None:
+    """The build remembers each section's entry while all it is made from is unchanged (.cache/artelabs/search/):
+    the same entries as without the memo, a section whose customers' words or synonyms changed made again."""
+    import re
+
+    from artelabs.search import Fields
+
+    docs = [{"location": "mail/setup/#smtp", "title": "Outgoing mail", "text": "<p>Send with SMTP, attachments too.</p>"},
+            {"location": "mail/setup/", "title": "Set up", "text": "<p>Your phone.</p>"}]
+    groups = [["attachment", "attached file"]]
+
+    def fields(keywords: list[str], synonyms: list[list[str]]) -> Fields:
+        return Fields(re.compile(r"[\s\-]+"), synonyms, {"mail/setup/#smtp": keywords}, {}, frozenset({"with"}))
+
+    memo = tmp_path / "search" / "en.json"
+    plain = fields(["outbox"], groups).indexed(docs)
+    assert fields(["outbox"], groups).indexed(docs, memo) == plain and memo.is_file()
+    assert fields(["outbox"], groups).indexed(docs, memo) == plain
+    changed = fields(["stuck"], groups).indexed(docs, memo)
+    assert changed == fields(["stuck"], groups).indexed(docs) and "stuck" in changed[0]["keywords"]
+    other = fields(["stuck"], [["attachment", "enclosure"]]).indexed(docs, memo)
+    assert "enclosure" in other[0]["more"] and "attached" not in other[0]["more"]
+    memo.write_text("[not a memo", encoding="utf-8")
+    assert fields(["outbox"], groups).indexed(docs, memo) == plain

@@ -240,3 +240,21 @@ def test_french_words_outside_the_pages_are_spaced_in_the_data() -> None:
             problems += [f"{key}: {problem}" for problem in problems_in(french, masked_text(french))]
     assert not problems, "\n".join(problems)
     assert words["sources.both"]["fr"] == "{updated}\u202f; {checked}" and words["sources.both"]["en"] == "{updated}; {checked}"
+
+
+def test_a_remembered_page_is_the_page_made_again_and_never_a_stale_one(tmp_path: Path) -> None:
+    """The build remembers each page's result while its HTML is unchanged (.cache/artelabs/typography/): the same
+    text as french() makes, an edited page made again, a damaged or foreign file in the cache never shown."""
+    folder = tmp_path / "typography"
+    first, edited = "<p>Réception : IMAP ; « oui »</p>", "<p>Envoi : SMTP !</p>"
+    assert typography.french_remembered(first, "fr", folder, "fr/mail/setup/ page") == typography.french(first, "fr")
+    assert len(list(folder.iterdir())) == 1
+    assert typography.french_remembered(first, "fr", folder, "fr/mail/setup/ page") == typography.french(first, "fr")
+    assert typography.french_remembered(edited, "fr", folder, "fr/mail/setup/ page") == "<p>Envoi\u202f: SMTP\u202f!</p>"
+    assert typography.french_remembered(first, "en", folder, "fr/mail/setup/ page") == first  # the language is in the key
+    (entry,) = folder.iterdir()
+    entry.write_text("0" * 64 + "\n<p>stale</p>", encoding="utf-8")
+    assert typography.french_remembered(edited, "fr", folder, "fr/mail/setup/ page") == "<p>Envoi\u202f: SMTP\u202f!</p>"
+    entry.write_bytes(b"\xff\xfe")
+    assert typography.french_remembered(first, "fr", folder, "fr/mail/setup/ page") == typography.french(first, "fr")
+    assert typography.french_remembered(first, "fr", None, "not remembered") == typography.french(first, "fr")
