@@ -32,7 +32,14 @@ _LIST = rf"{_ONE}(?:(?:,{_S}|{_S}(?:and|et|à|to|or|ou){_S}){_ONE})*"
 _CITE = (rf"(?:{_LAW}{_S})?(?:\b[lL]['’])?\b(?:[Aa]rts?\.|[Aa]rticles?){_S}{_LIST}"
          rf"(?:{_S}{_LAW}\b|{_S}(?:of{_S}the|de{_S}la|du){_S}[A-Z]\w+(?:{_S}(?:de{_S})?[A-Z]\w+)?)?")
 _CITES = rf"{_CITE}(?:{_S}(?:and|et|or|ou){_S}{_CITE})*"
-TOKEN = re.compile(rf"(?P<gap>{_S}*)(?P<token>\({_CITES}(?:{_S}?[;,]{_S}{_CITES})*\)|{_CITES}|\w+(?:['’-]\w+)*|[^\w \u00a0\u202f])")
+TOKEN_PATTERN = rf"(?P<gap>{_S}*)(?P<token>\({_CITES}(?:{_S}?[;,]{_S}{_CITES})*\)|{_CITES}|\w+(?:['’-]\w+)*|[^\w \u00a0\u202f])"
+
+
+@functools.cache
+def _token() -> re.Pattern[str]:
+    """TOKEN_PATTERN compiled when a comparison is first made (20 ms: a build whose comparisons are all cached,
+    .cache/artelabs/diff/, never needs it)."""
+    return re.compile(TOKEN_PATTERN)
 # Abbreviations whose full stop ends no sentence ("e.g." is two letters, each with its own).
 ABBREVIATIONS = frozenset("al approx cf ch ex etc incl let lit min max nos no par para resp vs env p pp ss st mr mrs dr me mme".split())
 SENTENCE_END = frozenset(".!?…")
@@ -48,7 +55,7 @@ def spaces(text: str) -> str:
 @functools.lru_cache(maxsize=4096)
 def tokens(text: str) -> tuple[Token, ...]:
     """(space before, token) of a block's text: words, signs and citations, each whole."""
-    return tuple((_gap(m["gap"]), m["token"]) for m in TOKEN.finditer(text))
+    return tuple((_gap(m["gap"]), m["token"]) for m in _token().finditer(text))
 
 
 def _gap(run: str) -> str:

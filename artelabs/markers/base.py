@@ -82,7 +82,7 @@ def outside_code(markdown: str) -> Iterator[tuple[int, str]]:
             content_indent = len(opener.group("indent")) + width
         else:
             content_indent = indent
-        yield number, CODE_SPAN.sub(lambda m: " " * len(m.group(0)), line)
+        yield number, CODE_SPAN.sub(lambda m: " " * len(m.group(0)), line) if "`" in line else line
 
 
 def scan(markdown: str) -> list[Marker]:
@@ -90,6 +90,8 @@ def scan(markdown: str) -> list[Marker]:
     rewrapping split over two lines (`<!-- company:` here, `legal_name -->` on the next) with its `problem`:
     Markdown would take it for an ordinary comment and publish nothing in its place."""
     found: list[Marker] = []
+    if "<!--" not in markdown:
+        return found
     for number, visible in outside_code(markdown):
         if "<!--" not in visible:
             continue

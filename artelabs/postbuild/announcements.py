@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Callable
 from urllib.parse import urlsplit
 
-from artelabs import announcements
+from artelabs import announcements, datafile
 from artelabs.postbuild import Site
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -35,16 +35,67 @@ UNDATED = datetime(2026, 1, 1, tzinfo=timezone.utc)  # what "updated" says of an
 
 
 def write_feeds(site: Site) -> list[Path]:
-    """Both files of every language, into the built site; the paths written."""
-    items = announcements.load(site.root)
+    """Both files of every language, into the built site; the paths written. Remembered in
+    .cache/artelabs/feeds/ while all they are made from is unchanged (the same bytes: a rebuild need not
+    import icalendar and make them again)."""
+    key, made = _remembered(site)
+    if made is None:
+        items = announcements.load(site.root)
+        made = {f"{site.prefix(lang)}status/{name}": data for lang in site.languages
+                for name, data in (("feed.xml", atom(site, lang, items)), ("calendar.ics", calendar(site, lang, items)))}
+        _remember(site, key, made)
     written = []
-    for lang in site.languages:
-        folder = site.folder / site.prefix(lang) / "status"
-        folder.mkdir(parents=True, exist_ok=True)
-        for name, data in (("feed.xml", atom(site, lang, items)), ("calendar.ics", calendar(site, lang, items))):
-            (folder / name).write_bytes(data)
-            written.append(folder / name)
+    for name, data in made.items():
+        path = site.folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        written.append(path)
     return written
+
+
+def _memo(site: Site) -> Path:
+    return datafile.cache_folder(Path(site.root) / "data" / "ports.yml") / "feeds.json"
+
+
+def _remembered(site: Site) -> tuple[str, dict[str, bytes] | None]:
+    """The digest of what the files are made from (the site's settings, data/announcements.yml, the words of
+    data/strings.yml, the code), and the files if the cache holds them for it."""
+    import hashlib
+    import json
+
+    root = Path(site.root)
+    digest = hashlib.sha256(repr((site.site_url, site.languages, site.name, site.author, site.descriptions,
+                                  site.copyrights, site.date, site.version)).encode())
+    for path in (root / "data" / "announcements.yml", root / "data" / "strings.yml", Path(__file__),
+                 Path(announcements.__file__)):
+        try:
+            digest.update(path.read_bytes() + b"\0")
+        except OSError:
+            return "", None
+    key = digest.hexdigest()
+    try:
+        kept = json.loads(_memo(site).read_text(encoding="utf-8"))
+        if kept["key"] == key:
+            return key, {name: text.encode("utf-8") for name, text in kept["files"].items()}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        pass
+    return key, None
+
+
+def _remember(site: Site, key: str, made: dict[str, bytes]) -> None:
+    import json
+    import os
+
+    if not key:
+        return
+    memo = _memo(site)
+    try:
+        memo.parent.mkdir(parents=True, exist_ok=True)
+        partial = memo.with_suffix(f".{os.getpid()}.tmp")
+        partial.write_text(json.dumps({"key": key, "files": {n: d.decode("utf-8") for n, d in made.items()}}), encoding="utf-8")
+        os.replace(partial, memo)
+    except (OSError, UnicodeDecodeError):
+        pass  # a cache that cannot be written: made again at the next build
 
 
 def domain(site: Site) -> str:
