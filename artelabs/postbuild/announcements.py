@@ -66,10 +66,13 @@ def _remembered(site: Site) -> tuple[str, dict[str, bytes] | None]:
     root = Path(site.root)
     digest = hashlib.sha256(repr((site.site_url, site.languages, site.name, site.author, site.descriptions,
                                   site.copyrights, site.date, site.version)).encode())
+    # requirements.txt pins icalendar: another version may write the same calendar otherwise.
     for path in (root / "data" / "announcements.yml", root / "data" / "strings.yml", Path(__file__),
-                 Path(announcements.__file__)):
+                 Path(announcements.__file__), root / "requirements.txt"):
         try:
             digest.update(path.read_bytes() + b"\0")
+        except FileNotFoundError:
+            digest.update(b"-\0")  # a copy of the project without requirements.txt
         except OSError:
             return "", None
     key = digest.hexdigest()
