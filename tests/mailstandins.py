@@ -63,21 +63,15 @@ def certificates(host: str, folder: Path) -> dict[str, Any]:
 # -----------------------------------------------------------------------------
 
 
-class LineServer(socketserver.ThreadingTCPServer):
-    """IMAP or POP3 with the capabilities given before and after TLS."""
+class _LocalServer(socketserver.ThreadingTCPServer):
+    """A TCP server on a free local port, serving in a thread of its own from its creation until close()."""
 
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, protocol: str, *, tls: ssl.SSLContext | None = None, implicit: bool = False,
-                 before: list[str] | None = None, after: list[str] | None = None, silent: bool = False,
-                 greeting: str | None = None) -> None:
-        self.protocol, self.tls, self.implicit, self.silent = protocol, tls, implicit, silent
-        self.greeting = greeting  # instead of the protocol's own (a hostile server's terminal escapes)
-        self.before, self.after = before or [], after or []
-        self.connected = threading.Event()  # a client came (silent servers)
-        self.stopping = threading.Event()  # close(): a silent server lets its clients go
-        super().__init__((LOCAL, 0), _LineHandler)
+    def __init__(self, handler: type[socketserver.BaseRequestHandler]) -> None:
+        self.stopping = threading.Event()  # close(): a server that holds its clients lets them go
+        super().__init__((LOCAL, 0), handler)
         self.port = self.server_address[1]
         self.thread = threading.Thread(target=self.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
         self.thread.start()
@@ -87,6 +81,19 @@ class LineServer(socketserver.ThreadingTCPServer):
         self.shutdown()
         self.server_close()
         self.thread.join(5)
+
+
+class LineServer(_LocalServer):
+    """IMAP or POP3 with the capabilities given before and after TLS."""
+
+    def __init__(self, protocol: str, *, tls: ssl.SSLContext | None = None, implicit: bool = False,
+                 before: list[str] | None = None, after: list[str] | None = None, silent: bool = False,
+                 greeting: str | None = None) -> None:
+        self.protocol, self.tls, self.implicit, self.silent = protocol, tls, implicit, silent
+        self.greeting = greeting  # instead of the protocol's own (a hostile server's terminal escapes)
+        self.before, self.after = before or [], after or []
+        self.connected = threading.Event()  # a client came (silent servers)
+        super().__init__(_LineHandler)
 
 
 class _LineHandler(socketserver.StreamRequestHandler):
@@ -205,25 +212,13 @@ class Gate:
             self.waiting -= 1
 
 
-class GatedProxy(socketserver.ThreadingTCPServer):
+class GatedProxy(_LocalServer):
     """A port that holds each connection until the gate opens, then relays its bytes (TLS included) to the
     stand-in on `target`, both ways. A client that gives up while held is let go."""
 
-    daemon_threads = True
-    allow_reuse_address = True
-
     def __init__(self, gate: Gate, target: int) -> None:
-        self.gate, self.target, self.stopping = gate, target, threading.Event()
-        super().__init__((LOCAL, 0), _GatedHandler)
-        self.port = self.server_address[1]
-        self.thread = threading.Thread(target=self.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-        self.thread.start()
-
-    def close(self) -> None:
-        self.stopping.set()
-        self.shutdown()
-        self.server_close()
-        self.thread.join(5)
+        self.gate, self.target = gate, target
+        super().__init__(_GatedHandler)
 
 
 class _GatedHandler(socketserver.BaseRequestHandler):
