@@ -32,11 +32,11 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-import os
 import re
 from collections.abc import Callable
 from pathlib import Path
 
+from artelabs import datafile
 from artelabs.datafile.rules import TITLE_ONLY, UNSEARCHED
 
 UNINDEXED = "/versions/"  # earlier versions of the legal texts: found by their own links, never searched
@@ -193,19 +193,11 @@ def _read_memo(memo: Path | None) -> dict[str, dict]:
 
 
 def _write_memo(memo: Path, made: dict[str, dict]) -> None:
-    """The entries of this build only (the memo does not grow with the edits), written whole or not at all."""
+    """The entries of this build only (the memo does not grow with the edits)."""
     try:
-        memo.parent.mkdir(parents=True, exist_ok=True)
-        partial = memo.with_suffix(f".{os.getpid()}.tmp")
-        partial.write_text(json.dumps(made, ensure_ascii=False), encoding="utf-8")
-        os.replace(partial, memo)
+        datafile.write_whole(memo, json.dumps(made, ensure_ascii=False).encode("utf-8"))
     except OSError:
         pass  # a cache that cannot be written: made again at the next build
-
-
-@functools.cache
-def _code_digest() -> bytes:
-    return hashlib.sha256(Path(__file__).read_bytes()).digest()
 
 
 class Fields:
@@ -223,7 +215,7 @@ class Fields:
         that a rebuild makes only the entries of the sections that changed."""
         kept = _read_memo(memo)
         settings = json.dumps([self.separator.pattern, self.groups, sorted(self.stop), sorted(self.loan_stop)],
-                              ensure_ascii=False).encode() + _code_digest()
+                              ensure_ascii=False).encode() + datafile.source_digest(__file__).encode()
         out, made = [], {}
         for doc in docs:
             location = doc["location"]

@@ -18,8 +18,10 @@ It reads the HTML token by token (TOKEN), but steps over what cannot change in o
 from __future__ import annotations
 
 import functools
-import os
+import hashlib
 import re
+
+from artelabs import datafile
 
 NNBSP = "\u202f"
 # Elements whose text is never French prose.
@@ -191,27 +193,14 @@ def _spaces(text: str) -> str:
 # result instead of making it (0.2 s of a 3 s build). One file per page and stage, overwritten: the cache does
 # not grow with the edits.
 
-_SOURCE = None
-
-
-def _source_digest() -> bytes:
-    global _SOURCE
-    if _SOURCE is None:
-        import hashlib
-        from pathlib import Path
-
-        _SOURCE = hashlib.sha256(Path(__file__).read_bytes()).digest()
-    return _SOURCE
-
 
 def french_remembered(html: str, lang: str, folder, name: str) -> str:
     """french(html, lang), remembered in `folder` (a pathlib.Path, or None: not remembered) under `name` (the
     page and stage): the same text as french() makes, whatever the cache holds (it is keyed on the input)."""
     if folder is None:
         return french(html, lang)
-    import hashlib
-
-    digest = hashlib.sha256(_source_digest() + lang.encode() + b"\0" + html.encode()).hexdigest()
+    code = datafile.source_digest(__file__)
+    digest = hashlib.sha256(f"{code}\0{lang}\0{html}".encode()).hexdigest()
     path = folder / (hashlib.sha256(name.encode()).hexdigest()[:32] + ".html")
     try:
         kept = path.read_text(encoding="utf-8")
@@ -221,10 +210,7 @@ def french_remembered(html: str, lang: str, folder, name: str) -> str:
         pass
     made = french(html, lang)
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        partial = path.with_suffix(f".{os.getpid()}.tmp")
-        partial.write_text(digest + "\n" + made, encoding="utf-8")
-        os.replace(partial, path)  # another build reading it sees the old file or the new one, never half of one
+        datafile.write_whole(path, f"{digest}\n{made}".encode("utf-8"))
     except OSError:
         pass  # a cache that cannot be written: made again at the next build
     return made

@@ -39,12 +39,12 @@ import functools
 import hashlib
 import html
 import json
-import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from artelabs import datafile
 from artelabs.wordalign import SIMILAR, Step, align, diff_words, mark, moved_texts, row_steps, sentences_of, spaces, tokens  # noqa: F401 (the module's API)
 from artelabs.wordalign import html as marked
 from artelabs.wordalign import pieces as word_pieces
@@ -336,12 +336,9 @@ def changes(old: str, new: str, words: Mapping[str, str], cache: Path | None = N
         pass
     found = _changes(old, new, key, others)  # type: ignore[arg-type]
     try:
-        cache.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_name(f".{path.name}.{os.getpid()}")
         stored = [{**item, **({"row": asdict(item["row"])} if "row" in item else {}),
                    **({"rows": [asdict(row) for row in item["rows"]]} if "rows" in item else {})} for item in found]
-        temporary.write_text(json.dumps(stored), encoding="utf-8")
-        temporary.replace(path)
+        datafile.write_whole(path, json.dumps(stored).encode("utf-8"))
     except (OSError, TypeError):
         pass
     return found
@@ -362,7 +359,7 @@ def _source() -> str:
     """The comparison's code: this module and artelabs/wordalign.py."""
     from artelabs import wordalign
 
-    return hashlib.sha256(Path(__file__).read_bytes() + Path(wordalign.__file__).read_bytes()).hexdigest()
+    return datafile.source_digest(__file__, wordalign.__file__)
 
 
 @functools.lru_cache(maxsize=32)  # the check before a build and the page itself ask for the same comparison

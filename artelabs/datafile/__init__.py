@@ -15,6 +15,7 @@ aliases; no control characters or surrounding spaces in any text; entries of a l
 from __future__ import annotations
 
 import difflib
+import functools
 import hashlib
 import json
 import os
@@ -175,6 +176,22 @@ class Strings:
 # -----------------------------------------------------------------------------
 
 _notes: list[str] = []
+
+
+def write_whole(path: Path, data: bytes) -> None:
+    """An entry of the cache written whole or not at all: another build may read it meanwhile (OSError: the
+    caller decides what a cache that cannot be written means)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}")
+    temporary.write_bytes(data)
+    temporary.replace(path)
+
+
+@functools.cache
+def source_digest(*files: str) -> str:
+    """The sha256 of these source files, one after the other, read once per process: the code in a cache's key
+    (what it keeps is made again when the code that makes it changes)."""
+    return hashlib.sha256(b"".join(Path(name).read_bytes() for name in files)).hexdigest()
 
 
 def cache_folder(data_file: Path) -> Path:

@@ -8,7 +8,6 @@ import hashlib
 import html
 import json
 import logging
-import os
 import posixpath
 import re
 from pathlib import Path
@@ -65,10 +64,7 @@ def qr_svg(address: str, cache: Path | None = None) -> str:
     svg = svg.replace('<svg ', '<svg role="img" aria-hidden="true" focusable="false" ', 1).replace(' class="segno"', "")
     if entry is not None:
         try:
-            entry.parent.mkdir(parents=True, exist_ok=True)
-            temporary = entry.with_name(f".{entry.name}.{os.getpid()}")
-            temporary.write_text(svg, encoding="utf-8")
-            temporary.replace(entry)
+            datafile.write_whole(entry, svg.encode("utf-8"))
         except OSError as error:
             _note(f"{cache}: cannot be written ({error.strerror}): the QR codes are drawn at every build")
     return svg
@@ -76,7 +72,7 @@ def qr_svg(address: str, cache: Path | None = None) -> str:
 
 @functools.cache
 def _own_source() -> str:
-    return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+    return datafile.source_digest(__file__)
 
 
 _notes: set[str] = set()

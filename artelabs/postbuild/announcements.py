@@ -66,9 +66,9 @@ def _remembered(site: Site) -> tuple[str, dict[str, bytes] | None]:
     root = Path(site.root)
     digest = hashlib.sha256(repr((site.site_url, site.languages, site.name, site.author, site.descriptions,
                                   site.copyrights, site.date, site.version)).encode())
+    digest.update(datafile.source_digest(__file__, announcements.__file__).encode())
     # requirements.txt pins icalendar: another version may write the same calendar otherwise.
-    for path in (root / "data" / "announcements.yml", root / "data" / "strings.yml", Path(__file__),
-                 Path(announcements.__file__), root / "requirements.txt"):
+    for path in (root / "data" / "announcements.yml", root / "data" / "strings.yml", root / "requirements.txt"):
         try:
             digest.update(path.read_bytes() + b"\0")
         except FileNotFoundError:
@@ -87,16 +87,12 @@ def _remembered(site: Site) -> tuple[str, dict[str, bytes] | None]:
 
 def _remember(site: Site, key: str, made: dict[str, bytes]) -> None:
     import json
-    import os
 
     if not key:
         return
-    memo = _memo(site)
     try:
-        memo.parent.mkdir(parents=True, exist_ok=True)
-        partial = memo.with_suffix(f".{os.getpid()}.tmp")
-        partial.write_text(json.dumps({"key": key, "files": {n: d.decode("utf-8") for n, d in made.items()}}), encoding="utf-8")
-        os.replace(partial, memo)
+        files = {name: data.decode("utf-8") for name, data in made.items()}
+        datafile.write_whole(_memo(site), json.dumps({"key": key, "files": files}).encode("utf-8"))
     except (OSError, UnicodeDecodeError):
         pass  # a cache that cannot be written: made again at the next build
 

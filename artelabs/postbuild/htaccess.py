@@ -24,7 +24,6 @@ import hashlib
 import importlib.util
 import json
 import logging
-import os
 import re
 import sys
 from html.parser import HTMLParser
@@ -116,10 +115,7 @@ def _read_cache(cache: Path | None, key: str) -> tuple[dict[str, list[Any]], int
 
 def _write_cache(cache: Path, pages: dict[str, list[Any]], build: int, key: str) -> None:
     try:
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        temporary = cache.with_name(f".{cache.name}.{os.getpid()}")
-        temporary.write_text(json.dumps({"parser": key, "build": build, "pages": pages}), encoding="utf-8")
-        temporary.replace(cache)
+        datafile.write_whole(cache, json.dumps({"parser": key, "build": build, "pages": pages}).encode("utf-8"))
     except OSError as error:
         note = f"{cache.parent}: cannot be written ({error.strerror}): every page is parsed for .htaccess at every build"
         if note not in _notes:

@@ -95,8 +95,8 @@ def store(job: dict[str, Any], loaded: list[str], pdf: bytes) -> None:
     folder = Path(job["cache"])
     document = _document_key(job)
     try:
-        _atomic(folder / f"{_key(document, job['site'], loaded)}.pdf", pdf)
-        _atomic(folder / f"{document}.json", json.dumps(loaded).encode())
+        datafile.write_whole(folder / f"{_key(document, job['site'], loaded)}.pdf", pdf)
+        datafile.write_whole(folder / f"{document}.json", json.dumps(loaded).encode())
     except OSError as error:
         _note(f"{folder}: cannot be written ({error.strerror}): the PDFs are rendered at every build")
         return
@@ -137,13 +137,6 @@ def _prune(folder: Path) -> None:
             path.unlink()
         except OSError:
             pass  # another build removed it, or it cannot be: the next build tries again
-
-
-def _atomic(path: Path, data: bytes) -> None:
-    """Written whole or not at all (another build may read it meanwhile)."""
-    temporary = path.with_name(f".{path.name}.{os.getpid()}")
-    temporary.write_bytes(data)
-    temporary.replace(path)
 
 
 def _document_key(job: dict[str, Any]) -> str:
@@ -187,7 +180,7 @@ def site_relative(site: Path, url: str) -> str:
 @cache
 def _own_source() -> str:
     """The PDF code's source: this file and pdf.py (how a document is made)."""
-    return hashlib.sha256(Path(__file__).read_bytes() + (Path(__file__).parent / "pdf.py").read_bytes()).hexdigest()
+    return datafile.source_digest(__file__, str(Path(__file__).parent / "pdf.py"))
 
 
 @cache
