@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browser import CHROMIUM, Served, node_tool, serve, unavailable
+from browser import FULL_CHROMIUM as CHROMIUM, Served, node_tool, serve, unavailable
 
 from conftest import ROOT
 
