@@ -17,7 +17,7 @@ from urllib.parse import urljoin
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import COPY_STAMP, EVERY_PAGE, LANGUAGES, ROOT, copy_repo, mkdocs_build, once_per_run
+from conftest import COPY_STAMP, EVERY_PAGE, LANGUAGES, ROOT, copy_repo, mkdocs_build, once_per_run, parsed
 from test_hosting import apache  # noqa: F401 (the fixture: Apache with the site's .htaccess, here serving this module's `site`)
 from artelabs import announcements, datafile
 
@@ -61,7 +61,7 @@ def prefix(lang: str) -> str:
 
 
 def page(site: Path, lang: str, path: str) -> BeautifulSoup:
-    return BeautifulSoup((site / prefix(lang) / path / "index.html").read_text(encoding="utf-8"), "lxml")
+    return parsed(site / prefix(lang) / path / "index.html")
 
 
 def words(text: str) -> str:
@@ -178,7 +178,7 @@ def test_banner_on_every_page_in_its_language(site: Path) -> None:
                 start, end = (datetime.fromisoformat(item[f"data-{key}"].replace("Z", "+00:00")) for key in ("start", "end"))
                 assert item["data-end"].endswith("Z") and start < end
     for lang in LANGUAGES:  # the error page of each language too, whose links are absolute
-        html = BeautifulSoup((site / prefix(lang) / "404.html").read_text(encoding="utf-8"), "lxml")
+        html = parsed(site / prefix(lang) / "404.html")
         links = [a["href"] for a in html.select(".mdx-banner__item a")]
         assert links == [f"/{prefix(lang)}status/#a-{ident}" for ident in BANNER]
         assert html.find("html")["lang"] == lang

@@ -14,7 +14,7 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from conftest import LANGUAGES, ROOT, page_path, soup
+from conftest import LANGUAGES, ROOT, page_path, parsed, soup
 
 REGISTER = ROOT / "data" / "legal-refs.yml"
 VERSIONS = ROOT / "data" / "legal-versions.yml"
@@ -231,7 +231,7 @@ def test_every_cited_article_is_in_the_register(site: Path) -> None:
     for lang in LANGUAGES:
         known = registered(lang)
         for page in built_pages(site, lang):
-            article = BeautifulSoup(page.read_text(encoding="utf-8"), "lxml").select_one("article")
+            article = parsed(page).select_one("article")
             if article is None:
                 continue
             for law, number, written in citations(article.get_text(" "), lang):

@@ -11,7 +11,7 @@ import yaml
 from bs4 import BeautifulSoup
 
 from anchors import page_ids, read_registry, site_anchors
-from conftest import EVERY_PAGE, LANGUAGES, PAGES, ROOT, VERSION_PAGES, copy_repo, mkdocs_build, page_path, soup
+from conftest import EVERY_PAGE, LANGUAGES, PAGES, ROOT, VERSION_PAGES, copy_repo, mkdocs_build, page_path, parsed, soup
 
 REQUIRED_IDS = {
     "mail/setup/": {"webmail", "settings", "imap", "pop", "smtp", "authentication", "clients", "backups", "security"},
@@ -167,7 +167,7 @@ def test_french_pages_search_the_french_index(site: Path) -> None:
 def test_404_page_in_each_language(site: Path) -> None:
     titles = {}
     for lang, file in (("en", site / "404.html"), ("fr", site / "fr" / "404.html")):
-        page = BeautifulSoup(file.read_text(encoding="utf-8"), "lxml")
+        page = parsed(file)
         assert page.html["lang"] == lang, file
         titles[lang] = page.select_one("article h1").get_text(strip=True)
     assert titles == {"en": "404 – Page not found", "fr": "404 – Page introuvable"}
@@ -176,7 +176,7 @@ def test_404_page_in_each_language(site: Path) -> None:
 def _internal_links(site: Path):
     for file in sorted(site.rglob("*.html")):
         url = "/" + str(file.relative_to(site)).removesuffix("index.html")
-        page = BeautifulSoup(file.read_text(encoding="utf-8"), "lxml")
+        page = parsed(file)
         for a in page.select("a[href]"):
             href = a["href"]
             if re.match(r"^[a-z][a-z0-9+.-]*:", href) or href.startswith("//"):
@@ -197,7 +197,7 @@ def test_every_internal_link_and_anchor_resolves(site: Path) -> None:
             continue
         if parts.fragment and path.suffix == ".html":
             if path not in ids:
-                ids[path] = {el["id"] for el in BeautifulSoup(path.read_text(encoding="utf-8"), "lxml").select("[id]")}
+                ids[path] = {el["id"] for el in parsed(path).select("[id]")}
             if unquote(parts.fragment) not in ids[path]:
                 broken.append(f"{source} -> {target} (no such anchor)")
     assert not broken, "broken links:\n" + "\n".join(broken[:30])

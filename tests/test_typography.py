@@ -21,7 +21,7 @@ import yaml
 from bs4 import BeautifulSoup, NavigableString
 from bs4.element import PreformattedString
 
-from conftest import EVERY_PAGE, ROOT, page_path, soup
+from conftest import EVERY_PAGE, ROOT, page_path, parsed, soup
 from artelabs import typography
 
 NNBSP, NBSP, MASK = "\u202f", "\u00a0", "\x00"
@@ -156,7 +156,7 @@ def test_the_french_pdf_has_a_narrow_no_break_space_before_the_marks(site: Path)
     text = re.sub(r"[ \t\r\n]+", " ", pdf_text(site / "fr" / "pdf" / "artelabs-support-fr.pdf"))
     verbatim = set()
     for page in french_pages(site):
-        document = BeautifulSoup(page.read_text(encoding="utf-8"), "lxml")
+        document = parsed(page)
         for element in document.select("code, kbd, samp, pre, [lang]:not([lang^=fr]), figure.mdx-diagram text"):
             snippet = " ".join(element.get_text(" ").split())
             if re.search(r"[;:!?«»]", snippet):

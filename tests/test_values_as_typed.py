@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import COPY_STAMP, HEADING, HOSTILE, ROOT, TITLE, clean_environment, copy_repo, mkdocs_build
+from conftest import COPY_STAMP, HEADING, HOSTILE, ROOT, TITLE, clean_environment, copy_repo, mkdocs_build, parsed
 from artelabs import datafile, pages
 from artelabs.postbuild import mail as mailfiles
 
@@ -313,12 +313,12 @@ def test_a_hostile_description_and_company_name_are_published_as_text(hostile_bu
 def test_a_front_matter_title_is_text_in_the_header_and_the_browser_tab(hostile_build: tuple[Path, Path]) -> None:
     """`title:` is shown as typed, escaped once ("Q&A" reads "Q&A"): no link, no element, in the header or <title>."""
     _, site = hostile_build
-    page = BeautifulSoup((site / "status" / "index.html").read_text(encoding="utf-8"), "lxml")
+    page = parsed(site / "status" / "index.html")
     assert page.title.get_text() == f"{TITLE} - Artelabs Support"
     topic = page.select_one("[data-md-component='header-topic'] .md-ellipsis")
     assert " ".join(topic.get_text().split()) == TITLE and not topic.find_all(True), topic
     assert not page.select("a[href^='https://sign-in.example']") and not page.find("b"), "the title became markup"
-    french = BeautifulSoup((site / "fr" / "status" / "archive" / "index.html").read_text(encoding="utf-8"), "lxml")
+    french = parsed(site / "fr" / "status" / "archive" / "index.html")
     assert french.title.get_text().endswith(" Q&A </title><b>bold - Artelabs Support") and not french.head.find("b"), french.title
 
 
