@@ -208,6 +208,7 @@ class Fields:
                  loan_stop: frozenset[str] = frozenset()) -> None:
         self.separator, self.groups, self.keywords, self.titles = separator, groups, keywords, titles or {}
         self.stop, self.loan_stop = stop, loan_stop
+        self.compiled = compile_groups(groups)  # once per language and build, for every section
 
     def indexed(self, docs: list[dict], memo: Path | None = None) -> list[dict]:
         """Each section's entry; `memo`: a file where the entries of the last build are kept by what they are made
@@ -237,8 +238,9 @@ class Fields:
         # A word its title already says adds nothing but weight to that word: left out of the customers' words,
         # and so is a keyword all of whose words the title says; each word is said once.
         heading = {_singular(word(w)) for w in title}
+        unsaid = heading | self.stop  # what a keyword's word adds nothing to
         keywords = [k for k in self.keywords.get(doc["location"], [])
-                    if any(_singular(word(w)) not in heading | self.stop for w in self.tokens(k))]
+                    if any(_singular(word(w)) not in unsaid for w in self.tokens(k))]
         text = self.tokens(doc["text"])
         said = [w for w in dict.fromkeys(self.tokens(" ".join(keywords)))
                 if _singular(word(w)) not in heading and word(w) not in self.stop]
@@ -270,7 +272,7 @@ class Fields:
     def expand(self, raw: str) -> list[str]:
         """The words a customer may type for this text that it does not hold: the other words of its synonym
         groups, and its hyphenated words written as one (each once)."""
-        words = [w.lower() for w in synonyms_of(plain(raw), self.groups)]
+        words = [w.lower() for w in _synonyms(plain(raw), self.compiled)]
         words += [re.sub(r"[-‑]", "", w.lower()) for w in re.findall(r"\w+(?:[-‑]\w+)+", raw)
                   if not PRONOUN.search(w.lower())]
         return [w for w in dict.fromkeys(words) if w]
@@ -300,13 +302,17 @@ def synonyms_of(plain: str, groups: list[list[str]]) -> list[str]:
     """The words of every group one of whose words the text holds (a word as the group writes it or in the plural,
     "attachment" -> attachments, but not in the singular of a plural the group lists: "contact us" is not the
     "contacts" of an address book; a phrase in the singular or the plural), but not those it holds already."""
+    return _synonyms(plain, compile_groups(groups))
+
+
+def _synonyms(plain: str, compiled: tuple[_Group, ...]) -> list[str]:
     literal = set(plain.split())
     # A single word of a group is held as written or in the plural: it is one of the text's words, or one of them
     # without its final s or x (sets, not a loop over every word of every group: most of the index's time).
     plurals = literal | {w[:-1] for w in literal if w[-1:] in ("s", "x")}
     text = _Text(plain)
     added: list[str] = []
-    for group in _compiled(groups):
+    for group in compiled:
         if not group.words.isdisjoint(plurals) or any(f" {phrase} " in text.singular for phrase in group.phrases):
             added += [t for t, lower in group.terms if not _holds(text, literal, lower) and t not in added]
     return added
@@ -322,15 +328,9 @@ class _Group:
         self.phrases = tuple(_singulars(lower) for _, lower in self.terms if " " in lower)
 
 
-_COMPILED: dict[int, tuple[list[list[str]], tuple[_Group, ...]]] = {}
-
-
-def _compiled(groups: list[list[str]]) -> tuple[_Group, ...]:
-    """The groups compiled once per list of groups (each language's list, for every section)."""
-    known = _COMPILED.get(id(groups))
-    if known is None or known[0] is not groups:
-        known = _COMPILED[id(groups)] = (groups, tuple(_Group(group) for group in groups))
-    return known[1]
+def compile_groups(groups: list[list[str]]) -> tuple[_Group, ...]:
+    """The groups as synonyms_of reads them (Fields compiles its language's groups once, for every section)."""
+    return tuple(_Group(group) for group in groups)
 
 
 def _singular(word: str) -> str:
