@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browser import FULL_CHROMIUM as CHROMIUM, Served, node_tool, serve, unavailable
+from browser import FULL_CHROMIUM, Served, node_tool, serve, unavailable
 
 from conftest import ROOT
 
@@ -45,8 +45,8 @@ CONFIG = Path(__file__).with_name("lighthouse-config.json")
 def lighthouse(site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, dict[str, Any]]]:
     """Audit every page of AUDITED once; yield {url path: summary}."""
     tool = node_tool("lighthouse")
-    if not CHROMIUM.exists():
-        unavailable(f"{CHROMIUM} not found: install Debian's chromium package (apt-get install chromium)")
+    if not FULL_CHROMIUM.exists():
+        unavailable(f"{FULL_CHROMIUM} not found: install Debian's chromium package (apt-get install chromium)")
     out = tmp_path_factory.mktemp("lighthouse")
     summaries: dict[str, dict[str, Any]] = {}
     with serve(site) as server:
@@ -88,7 +88,7 @@ def test_lighthouse_scores(lighthouse: dict[str, dict[str, Any]], url_path: str)
 def _audit(tool: Path, server: Served, url_path: str, out: Path) -> dict[str, Any]:
     name = url_path.strip("/").replace("/", "-") or "home"
     target = out / f"{name}.json"
-    env = {**os.environ, "CHROME_PATH": str(CHROMIUM)}
+    env = {**os.environ, "CHROME_PATH": str(FULL_CHROMIUM)}
     command = [
         str(tool),
         server.url(url_path),
