@@ -19,6 +19,8 @@ entry) and a valid calendar (its time zone, Europe/Zurich, as the one component 
 
 from __future__ import annotations
 
+import hashlib
+import json
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Callable
@@ -36,7 +38,7 @@ UNDATED = datetime(2026, 1, 1, tzinfo=timezone.utc)  # what "updated" says of an
 
 def write_feeds(site: Site) -> list[Path]:
     """Both files of every language, into the built site; the paths written. Remembered in
-    .cache/artelabs/feeds/ while all they are made from is unchanged (the same bytes: a rebuild need not
+    .cache/artelabs/feeds.json while all they are made from is unchanged (the same bytes: a rebuild need not
     import icalendar and make them again)."""
     key, made = _remembered(site)
     if made is None:
@@ -60,9 +62,6 @@ def _memo(site: Site) -> Path:
 def _remembered(site: Site) -> tuple[str, dict[str, bytes] | None]:
     """The digest of what the files are made from (the site's settings, data/announcements.yml, the words of
     data/strings.yml, the code), and the files if the cache holds them for it."""
-    import hashlib
-    import json
-
     root = Path(site.root)
     digest = hashlib.sha256(repr((site.site_url, site.languages, site.name, site.author, site.descriptions,
                                   site.copyrights, site.date, site.version)).encode())
@@ -86,8 +85,6 @@ def _remembered(site: Site) -> tuple[str, dict[str, bytes] | None]:
 
 
 def _remember(site: Site, key: str, made: dict[str, bytes]) -> None:
-    import json
-
     if not key:
         return
     try:
