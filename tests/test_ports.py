@@ -10,7 +10,7 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from conftest import LANGUAGES, ODD_TEXT, PAGES, ROOT, page_path, soup
+from conftest import LANGUAGES, ODD_TEXT, PAGES, ROOT, page_path, parsed, soup
 from artelabs import markers
 from artelabs import postbuild
 from artelabs.postbuild import pdf as pdfbook
@@ -39,11 +39,13 @@ def all_hosts() -> set[str]:
     }
 
 
-def article_text(html: str, drop: str = "") -> str:
-    article = BeautifulSoup(html, "lxml").select_one("article")
-    for el in article.select(drop) if drop else []:
-        el.decompose()
-    return article.get_text(" ", strip=True)
+def article_text(page: BeautifulSoup, drop: str = "") -> str:
+    """The article's text, as get_text(" ", strip=True) gives it, without what `drop` selects. The page is read
+    only (conftest.parsed's trees are shared): the dropped elements are skipped, not removed."""
+    article = page.select_one("article")
+    dropped = {id(element) for element in article.select(drop)} if drop else set()
+    kept = (string for string in article.strings if not dropped or not any(id(up) in dropped for up in string.parents))
+    return " ".join(text for text in (string.strip() for string in kept) if text)
 
 
 # -----------------------------------------------------------------------------
@@ -107,7 +109,7 @@ def test_pages_show_the_mail_server_in_both_languages(site: Path) -> None:
     host = next(e["host"] for e in DATA["mail"] if e["id"] == "imap")
     for lang in LANGUAGES:
         for path in ("", "mail/setup/"):
-            assert host in article_text(page_path(site, lang, path).read_text(encoding="utf-8")), (lang, path)
+            assert host in article_text(soup(site, lang, path)), (lang, path)
 
 
 def test_every_marker_shows_its_value_on_its_page(site: Path) -> None:
@@ -118,9 +120,9 @@ def test_every_marker_shows_its_value_on_its_page(site: Path) -> None:
         for path in PAGES:
             stem = ROOT / "docs" / (path.rstrip("/") or "index")
             markdown = Path(f"{stem}{'' if lang == 'en' else '.' + lang}.md").read_text(encoding="utf-8")
-            html = page_path(site, lang, path).read_text(encoding="utf-8")
-            text = " ".join(article_text(html).split())
-            assert "<!--" not in BeautifulSoup(html, "lxml").select_one("article").decode_contents().replace(
+            page = soup(site, lang, path)
+            text = " ".join(article_text(page).split())
+            assert "<!--" not in page.select_one("article").decode_contents().replace(
                 "&lt;!--", ""
             ), f"{lang} /{path}: a comment left in the page"
             for marker in markers.scan(markdown):
@@ -190,14 +192,14 @@ def test_changing_one_port_changes_every_page(site: Path, changed_site: tuple[Pa
     for lang in LANGUAGES:
         for path in PAGES:
             # (the copy is built without PDFs, so without the link to them)
-            before = article_text(page_path(site, lang, path).read_text(encoding="utf-8"), drop=".mdx-pdf-link")
-            after = article_text(page_path(out, lang, path).read_text(encoding="utf-8"), drop=".mdx-pdf-link")
+            page = parsed(page_path(out, lang, path))
+            before = article_text(soup(site, lang, path), drop=".mdx-pdf-link")
+            after = article_text(page, drop=".mdx-pdf-link")
             pattern = "".join(
                 re.escape(part) if i % 2 == 0 else f"(?:{old}|{new})"
                 for i, part in enumerate(re.split(rf"(?<!\d)({old})(?!\d)", before))
             )
             assert re.fullmatch(pattern, after), f"{lang} /{path}: more than the port changed"
-            page = BeautifulSoup(page_path(out, lang, path).read_text(encoding="utf-8"), "lxml")
             for row in page.select("#server-imap td:nth-of-type(2), figure.mdx-diagram"):
                 assert new in row.get_text(" "), f"{lang} /{path}: old IMAP port in {row.name}"
             source = ROOT / "docs" / (path.rstrip("/") or "index")
