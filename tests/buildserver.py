@@ -1,0 +1,154 @@
+"""`python -m mkdocs ARGS` in a process of its own, forked from one that imported MkDocs and its plugins first.
+
+Not a test module. The tests build copies of the sources (conftest.mkdocs_build) about a hundred times a run,
+and each `python -m mkdocs` spent 0.4 s of processor starting Python and importing MkDocs, Material, the i18n
+plugin, Markdown and pymdownx before reading a file: more than a build that stops at a data file's first
+mistake takes after that. This process imports them once, then forks a process for each build: it runs in the
+copy's folder, with the environment it is given, as `python -m mkdocs` run there does; the copy's own package
+(artelabs/) and hooks are imported by that process from the copy, never ahead. It never builds itself.
+
+    python tests/buildserver.py     (by `Builds`, below: one per test process, started at its first build)
+
+One request a line on standard input, as JSON: {"cwd", "args", "env", "stdout", "stderr"} (the two files the
+build writes its output to); the answer, a line each: {"pid"} once forked, {"returncode"} once it ended
+(negative: the signal that ended it, as subprocess says).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import json
+import os
+import select
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+# What `mkdocs build` of this project imports whatever the copy holds (mkdocs.yml's theme, plugins and
+# Markdown extensions): third-party code only, which no test changes.
+AHEAD = (
+    "mkdocs.__main__", "mkdocs.commands.build", "mkdocs.commands.serve", "mkdocs.config.defaults", "mkdocs.structure.pages",
+    "material.plugins.search.plugin", "material.templates", "mkdocs_static_i18n.plugin",
+    "markdown", "markdown.extensions.abbr", "markdown.extensions.admonition", "markdown.extensions.attr_list",
+    "markdown.extensions.def_list", "markdown.extensions.md_in_html", "markdown.extensions.tables", "markdown.extensions.toc",
+    "pymdownx.details", "pymdownx.superfences", "pymdownx.tabbed", "pymdownx.highlight", "pymdownx.inlinehilite",
+    "pymdownx.snippets", "pymdownx.emoji",
+    "jinja2", "yaml", "jsonschema", "bs4", "lxml.html", "babel",
+)
+
+
+def serve() -> None:
+    try:  # Linux: ends with the test process that started it, even one killed
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+    import importlib
+
+    for name in AHEAD:
+        try:
+            importlib.import_module(name)
+        except ImportError:  # another version without it: the build imports what it needs itself
+            pass
+    answers = os.dup(1)
+    requests = sys.stdin.buffer
+    for line in requests:
+        request = json.loads(line)
+        pid = os.fork()
+        if pid == 0:
+            os.close(answers)
+            _build(request)  # never returns
+        os.write(answers, (json.dumps({"pid": pid}) + "\n").encode())
+        _, status = os.waitpid(pid, 0)
+        os.write(answers, (json.dumps({"returncode": os.waitstatus_to_exitcode(status)}) + "\n").encode())
+
+
+def _build(request: dict[str, Any]) -> None:
+    """In the forked process: become `python -m mkdocs ARGS` run in the copy's folder."""
+    code = 1
+    try:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        null = os.open(os.devnull, os.O_RDONLY)
+        os.dup2(null, 0)
+        for fd, name in ((1, "stdout"), (2, "stderr")):
+            os.dup2(os.open(request[name], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), fd)
+        os.chdir(request["cwd"])
+        os.environ.clear()
+        os.environ.update(request["env"])
+        time.tzset()
+        sys.path[0] = os.getcwd()  # `python -m` puts the working folder first: the copy's own artelabs/
+        sys.argv = ["mkdocs", *request["args"]]
+        import runpy
+
+        try:
+            runpy.run_module("mkdocs", run_name="__main__", alter_sys=True)
+            code = 0
+        except SystemExit as end:
+            if end.code is None or isinstance(end.code, int):
+                code = end.code or 0
+            else:  # a message: Python prints it and ends with status 1
+                print(end.code, file=sys.stderr)
+                code = 1
+        except BaseException:  # noqa: BLE001 (as Python would: the traceback, status 1)
+            import traceback
+
+            traceback.print_exc()
+            code = 1
+    finally:
+        try:
+            sys.stdout.flush()
+            sys.stderr.flush()
+        finally:
+            os._exit(code)
+
+
+class Builds:
+    """This test process's build server, started at its first build; `run` is subprocess.run for `python -m mkdocs`."""
+
+    def __init__(self) -> None:
+        self.server: subprocess.Popen[bytes] | None = None
+        self.seed = os.environ.get("PYTHONHASHSEED")
+
+    def _started(self) -> subprocess.Popen[bytes]:
+        if self.server is None or self.server.poll() is not None:
+            env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+            self.server = subprocess.Popen(
+                [sys.executable, __file__], stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, cwd=tempfile.gettempdir(),
+                bufsize=0,  # unbuffered: select() then sees every answer the server wrote
+            )
+        return self.server
+
+    def run(self, args: list[str], cwd: Path, env: dict[str, str], timeout: float) -> subprocess.CompletedProcess[str]:
+        """`python -m mkdocs ARGS` in cwd with env, its output captured as text. A hash seed other than this
+        process's (which the server has) cannot be given to a forked process: such a build runs in a new one."""
+        command = [sys.executable, "-m", "mkdocs", *args]
+        if env.get("PYTHONHASHSEED") != self.seed:
+            return subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
+        server = self._started()
+        with tempfile.TemporaryDirectory(prefix="build-output-") as folder:
+            files = {name: str(Path(folder) / name) for name in ("stdout", "stderr")}
+            request = {"cwd": str(cwd), "args": args, "env": env, **files}
+            server.stdin.write((json.dumps(request) + "\n").encode())
+            server.stdin.flush()
+            pid = json.loads(server.stdout.readline())["pid"]
+            ready, _, _ = select.select([server.stdout], [], [], timeout)
+            if not ready:
+                os.kill(pid, signal.SIGKILL)
+            returncode = json.loads(server.stdout.readline())["returncode"]
+            stdout, stderr = (Path(files[name]).read_text(encoding="utf-8", errors="replace") for name in ("stdout", "stderr"))
+        if not ready:
+            raise subprocess.TimeoutExpired(command, timeout, stdout, stderr)
+        return subprocess.CompletedProcess(command, returncode, stdout, stderr)
+
+    def close(self) -> None:
+        if self.server is not None and self.server.poll() is None:
+            self.server.stdin.close()
+            self.server.wait(timeout=10)
+
+
+if __name__ == "__main__":
+    serve()
