@@ -552,6 +552,7 @@ def built_rows(site: Path, lang: str, doc: str, version: str) -> list[tuple[str,
 
 
 @functools.cache
+@functools.cache  # frozen blocks, of Markdown no test changes
 def version_blocks(doc: str, version: str, lang: str) -> tuple[worddiff.Block, ...]:
     """A version's blocks as its page reads its Markdown (the text the comparison starts from)."""
     return worddiff.blocks(diff.text(markers.standalone_renderer(ROOT, lang), doc, version))

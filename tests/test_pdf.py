@@ -16,7 +16,7 @@ import yaml
 from pypdf import PdfReader
 from pypdf.generic import IndirectObject
 
-from conftest import LANGUAGES, PAGES, ROOT, copy_repo, page_path, pdf_pages, soup
+from conftest import LANGUAGES, PAGES, ROOT, copy_repo, page_path, pdf_pages, pdf_reader, soup
 
 PDF = {"en": "pdf/artelabs-support-en.pdf", "fr": "fr/pdf/artelabs-support-fr.pdf"}
 SITE_URL = "https://support.artelabs.ch/"
@@ -33,9 +33,8 @@ DATA = yaml.safe_load((ROOT / "data" / "ports.yml").read_text(encoding="utf-8"))
 # -----------------------------------------------------------------------------
 
 
-@cache
 def reader(site: Path, lang: str) -> PdfReader:
-    return PdfReader(site / PDF[lang])
+    return pdf_reader(site / PDF[lang])
 
 
 @cache

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, clean_environment
+from conftest import ROOT, clean_environment, pdf_reader
 from artelabs import core, datafile
 
 # Read before any build of the session sets it.
@@ -155,8 +155,6 @@ def test_a_given_source_date_epoch_is_kept(monkeypatch: pytest.MonkeyPatch) -> N
 
 def test_the_site_is_dated_by_source_date_epoch(site: Path, site_stamp: dict[str, str]) -> None:
     """The sitemap's lastmod and the PDFs' dates are those of SOURCE_DATE_EPOCH, not of the build."""
-    from pypdf import PdfReader
-
     epoch = int(site_stamp["SOURCE_DATE_EPOCH"])
     if EPOCH_GIVEN is None:
         default = int(last_commit_epoch())
@@ -166,5 +164,5 @@ def test_the_site_is_dated_by_source_date_epoch(site: Path, site_stamp: dict[str
     assert f"<lastmod>{date:%Y-%m-%d}</lastmod>" in sitemap
     assert sitemap.count("<lastmod>") == sitemap.count(f"<lastmod>{date:%Y-%m-%d}</lastmod>")
     for pdf in ("pdf/artelabs-support-en.pdf", "fr/pdf/artelabs-support-fr.pdf"):
-        info = PdfReader(site / pdf).metadata
+        info = pdf_reader(site / pdf).metadata
         assert info["/CreationDate"].startswith(f"D:{date:%Y%m%d%H%M%S}"), (pdf, info["/CreationDate"])

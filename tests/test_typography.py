@@ -21,7 +21,7 @@ import yaml
 from bs4 import BeautifulSoup, NavigableString
 from bs4.element import PreformattedString
 
-from conftest import EVERY_PAGE, ROOT, page_path, parsed, soup
+from conftest import EVERY_PAGE, ROOT, page_path, parsed, pdf_reader, soup
 from artelabs import typography
 
 NNBSP, NBSP, MASK = "\u202f", "\u00a0", "\x00"
@@ -143,9 +143,7 @@ def test_the_sources_line_punctuates_in_each_language(site: Path) -> None:
 @cache
 def pdf_text(pdf: Path) -> str:
     """The French PDF's text by pypdf, which keeps U+202F (poppler's pdftotext turns it into a space)."""
-    from pypdf import PdfReader
-
-    return "\n".join(page.extract_text() for page in PdfReader(pdf).pages)
+    return "\n".join(page.extract_text() for page in pdf_reader(pdf).pages)
 
 
 def test_the_french_pdf_has_a_narrow_no_break_space_before_the_marks(site: Path) -> None:
