@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from bs4 import BeautifulSoup
@@ -33,18 +34,25 @@ CONTROL = "mdx-you-"
 
 def page_ids(html: str) -> set[str]:
     """The ids a reader can link to in a page's content (Material's own __ids and announcements aside)."""
-    article = BeautifulSoup(html, "lxml").select_one("article")
+    return ids_in(BeautifulSoup(html, "lxml"))
+
+
+def ids_in(page: BeautifulSoup) -> set[str]:
+    """page_ids of a page already parsed (read, not changed)."""
+    article = page.select_one("article")
     if article is None:
         return set()
     return {el["id"] for el in article.select("[id]") if not el["id"].startswith(("__", ANNOUNCEMENT, CONTROL))}
 
 
-def site_anchors(site: Path, pages: tuple[str, ...]) -> list[str]:
-    """The registry lines of a built site, from its English pages."""
+def site_anchors(site: Path, pages: tuple[str, ...], parse: Callable[[Path], BeautifulSoup] | None = None) -> list[str]:
+    """The registry lines of a built site, from its English pages (parsed by `parse` when given: the tests' shared
+    trees)."""
     lines = []
     for path in pages:
-        html = (site / path / "index.html").read_text(encoding="utf-8")
-        lines.extend(f"/{path}#{anchor}" for anchor in sorted(page_ids(html)))
+        file = site / path / "index.html"
+        ids = ids_in(parse(file)) if parse else page_ids(file.read_text(encoding="utf-8"))
+        lines.extend(f"/{path}#{anchor}" for anchor in sorted(ids))
     return lines
 
 

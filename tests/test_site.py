@@ -10,7 +10,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 import yaml
 from bs4 import BeautifulSoup
 
-from anchors import page_ids, read_registry, site_anchors
+from anchors import ids_in, read_registry, site_anchors
 from conftest import EVERY_PAGE, LANGUAGES, PAGES, ROOT, VERSION_PAGES, copy_repo, mkdocs_build, page_path, parsed, soup
 
 REQUIRED_IDS = {
@@ -59,13 +59,13 @@ def test_english_and_french_pages_differ(site: Path) -> None:
 def test_required_ids_exist_in_both_languages(site: Path) -> None:
     for path, ids in REQUIRED_IDS.items():
         for lang in LANGUAGES:
-            missing = ids - page_ids(page_path(site, lang, path).read_text(encoding="utf-8"))
+            missing = ids - ids_in(soup(site, lang, path))
             assert not missing, f"{url_of(lang, path)} lacks #{', #'.join(sorted(missing))}"
 
 
 def test_each_page_pair_has_the_same_ids(site: Path) -> None:
     for path in PAGES:
-        en, fr = (page_ids(page_path(site, lang, path).read_text(encoding="utf-8")) for lang in LANGUAGES)
+        en, fr = (ids_in(soup(site, lang, path)) for lang in LANGUAGES)
         assert en == fr, f"/{path}: only in English {sorted(en - fr)}, only in French {sorted(fr - en)}"
 
 
@@ -98,7 +98,7 @@ def test_every_table_is_one_the_theme_leaves_in_place(site: Path) -> None:
 
 
 def test_anchor_registry_matches_the_site(site: Path) -> None:
-    built, registered = set(site_anchors(site, PAGES + VERSION_PAGES)), set(read_registry())
+    built, registered = set(site_anchors(site, PAGES + VERSION_PAGES, parsed)), set(read_registry())
     aliases = yaml.safe_load((ROOT / "data" / "anchor-aliases.yml").read_text(encoding="utf-8")) or {}
     moved = {f"/{page}#{old}" for page, pairs in aliases.items() for old, new in (pairs or {}).items()
              if f"/{page}#{new}" in built}
