@@ -16,6 +16,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import weakref
 from collections.abc import Iterator
 from typing import Any
 from pathlib import Path
@@ -317,7 +318,44 @@ def parsed(file: Path) -> BeautifulSoup:
 
 @functools.lru_cache(maxsize=256)  # about 1.5 MB a page
 def _parsed(file: str, mtime_ns: int, size: int) -> BeautifulSoup:
-    return BeautifulSoup(Path(file).read_text(encoding="utf-8"), "lxml")
+    tree = BeautifulSoup(Path(file).read_text(encoding="utf-8"), "lxml")
+    _SHARED.add(id(tree))
+    weakref.finalize(tree, _SHARED.discard, id(tree))
+    return tree
+
+
+# The trees `parsed` hands out: a test that changes one (removes an element, sets an attribute) fails at once,
+# instead of another test, later and in a random order, reading a page that is no longer the one built.
+_SHARED: set[int] = set()  # by identity: two trees of the same page are equal (==) for BeautifulSoup
+
+
+def _refuse_changes_to_shared_trees() -> None:
+    from bs4.element import PageElement, Tag
+
+    def guarded(method):
+        @functools.wraps(method)
+        def guard(self, *args, **kwargs):
+            root = self
+            while root.parent is not None:
+                root = root.parent
+            if id(root) in _SHARED:
+                raise AssertionError(
+                    f"{method.__qualname__} on a page tree shared by conftest.parsed: read it without changing it, or "
+                    "parse a tree of your own (BeautifulSoup(path.read_text(), 'lxml'))"
+                )
+            return method(self, *args, **kwargs)
+
+        return guard
+
+    for cls, names in (
+        (PageElement, ("extract", "replace_with", "insert_before", "insert_after", "decompose", "wrap")),
+        (Tag, ("insert", "append", "extend", "clear", "smooth", "unwrap", "__setitem__", "__delitem__")),
+    ):
+        for name in names:
+            setattr(cls, name, guarded(cls.__dict__[name]))
+
+
+_refuse_changes_to_shared_trees()
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
