@@ -7,6 +7,8 @@
 //   (the first item of a page is the one shown first under it: a section, page#anchor, or the page)
 //   node tests/search.mjs SITE LANG QUERIES.json terms  ->  per query, the first result's words, as Material
 //   shows them: {"word": true (found, highlighted on the page opened) or false (listed as "Missing")}
+//   node tests/search.mjs SITE LANG  ->  the same for each line of standard input, {"queries": [...], "what":
+//   "pages" or "terms"}, a line of output each: the index is built once for every request (tests/test_search.py)
 import { readFileSync, readdirSync } from "node:fs"
 import path from "node:path"
 import vm from "node:vm"
@@ -37,10 +39,23 @@ async function ask(message) {
 }
 
 await ask({ type: 0, data: { config: index.config, docs: index.docs, options: { suggest: false } } })
-const results = []
-for (const query of JSON.parse(readFileSync(queriesFile, "utf8"))) {
-  const reply = await ask({ type: 2, data: query })
-  const items = reply.data.items
-  results.push(what === "terms" ? (items.length ? items[0][0].terms : null) : items.map(group => group.map(item => item.location)))
+
+async function search(queries, what) {
+  const results = []
+  for (const query of queries) {
+    const reply = await ask({ type: 2, data: query })
+    const items = reply.data.items
+    results.push(what === "terms" ? (items.length ? items[0][0].terms : null) : items.map(group => group.map(item => item.location)))
+  }
+  return results
 }
-process.stdout.write(JSON.stringify(results))
+
+if (queriesFile) {
+  process.stdout.write(JSON.stringify(await search(JSON.parse(readFileSync(queriesFile, "utf8")), what)))
+} else {
+  const { createInterface } = await import("node:readline")
+  for await (const line of createInterface({ input: process.stdin })) {
+    const request = JSON.parse(line)
+    process.stdout.write(JSON.stringify(await search(request.queries, request.what)) + "\n")
+  }
+}

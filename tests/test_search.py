@@ -18,7 +18,10 @@ so, and fail when CI is set (the lead merges the new set before the suite runs i
 
 from __future__ import annotations
 
+import atexit
+import functools
 import json
+import select
 import shutil
 import subprocess
 from pathlib import Path
@@ -53,20 +56,34 @@ def queries_of(name: str) -> dict[str, list[dict]]:
     return QUERIES if name == "tuning" else held_out()
 
 
-def run_search(site: Path, lang: str, queries: list[str], tmp_path: Path, what: str = "pages") -> list[Any]:
+def run_search(site: Path, lang: str, queries: list[str], what: str = "pages") -> list[Any]:
     """Per query, the pages found, best first, each as its items' locations in Material's order (or, with
     what="terms", the first result's words: {word: found})."""
+    worker = _search_worker(str(site), lang)
+    worker.stdin.write(json.dumps({"queries": queries, "what": what}, ensure_ascii=False) + "\n")
+    worker.stdin.flush()
+    ready, _, _ = select.select([worker.stdout], [], [], 120)
+    line = worker.stdout.readline() if ready else ""
+    if not line:
+        worker.kill()
+        _search_worker.cache_clear()
+        pytest.fail(f"tests/search.mjs gave no answer:\n{worker.stderr.read()[-2000:]}", pytrace=False)
+    return json.loads(line)
+
+
+@functools.cache
+def _search_worker(site: str, lang: str) -> subprocess.Popen[str]:
+    """Material's search worker on a site's index in one Node process per test process and language: it builds
+    the index once (0.6 s), then answers every test's queries (tests/search.mjs, without a file of queries)."""
     node = shutil.which("node")
     if node is None:
         unavailable("node not found: install Node.js 20 (the search runs Material's worker in Node)")
-    file = tmp_path / f"queries-{lang}.json"
-    file.write_text(json.dumps(queries, ensure_ascii=False), encoding="utf-8")
-    result = subprocess.run(
-        [node, str(ROOT / "tests" / "search.mjs"), str(site), lang, str(file), what],
-        capture_output=True, text=True, timeout=120,
+    worker = subprocess.Popen(
+        [node, str(ROOT / "tests" / "search.mjs"), site, lang], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE, text=True, encoding="utf-8",
     )
-    assert result.returncode == 0, result.stderr[-2000:]
-    return json.loads(result.stdout)
+    atexit.register(worker.kill)
+    return worker
 
 
 def answers(case: dict[str, object]) -> list[str]:
@@ -122,10 +139,10 @@ def test_an_absent_held_out_set_skips_saying_why_and_fails_in_ci(tmp_path: Path,
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 @pytest.mark.parametrize("name", SETS)
-def test_customers_queries_find_their_page_in_the_first_three(site: Path, name: str, lang: str, tmp_path: Path) -> None:
+def test_customers_queries_find_their_page_in_the_first_three(site: Path, name: str, lang: str) -> None:
     minimum = SETS[name]
     cases = queries_of(name)[lang]
-    results = run_search(site, lang, [case["q"] for case in cases], tmp_path)
+    results = run_search(site, lang, [case["q"] for case in cases])
     misses = []
     for case, groups in zip(cases, results):
         wanted = answers(case)
@@ -139,12 +156,12 @@ def test_customers_queries_find_their_page_in_the_first_three(site: Path, name: 
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
-def test_the_section_that_answers_comes_first_under_its_page(site: Path, lang: str, tmp_path: Path) -> None:
+def test_the_section_that_answers_comes_first_under_its_page(site: Path, lang: str) -> None:
     """Material shows each page with its best sections under it: for these queries the first result is the page
     and, right under it with its opening words, the section that answers (page#anchor), not the page's top."""
     cases = [case for case in QUERIES[lang] if "section" in case]
     assert len(cases) >= 5, f"{lang}: {len(cases)} queries name their section, expected a few"
-    results = run_search(site, lang, [case["q"] for case in cases], tmp_path)
+    results = run_search(site, lang, [case["q"] for case in cases])
     misses = [
         f"  {case['q']!r}: expected {case['section']} first, got {groups[0][:2] if groups else 'nothing'}"
         for case, groups in zip(cases, results)
@@ -172,26 +189,26 @@ SAME_RESULTS = {
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
-def test_a_word_in_another_form_finds_the_same_sections(site: Path, lang: str, tmp_path: Path) -> None:
+def test_a_word_in_another_form_finds_the_same_sections(site: Path, lang: str) -> None:
     """The index and the query go through one pipeline (artelabs/postbuild/assets.py): elision, stop words, the
     accents folded, the language's stemmer; a French query finds French pages only."""
     pairs = SAME_RESULTS[lang]
-    results = run_search(site, lang, [q for pair in pairs for q in pair], tmp_path)
+    results = run_search(site, lang, [q for pair in pairs for q in pair])
     for (one, other), first, second in zip(pairs, results[::2], results[1::2]):
         assert first, f"{lang}: {one!r} finds nothing"
         assert [g[0] for g in first[:5]] == [g[0] for g in second[:5]], f"{lang}: {one!r} and {other!r} differ"
-    (serveurs,) = run_search(site, lang, ["serveurs" if lang == "fr" else "servers"], tmp_path)
+    (serveurs,) = run_search(site, lang, ["serveurs" if lang == "fr" else "servers"])
     assert "mail/setup/" in pages(serveurs)[:3], serveurs
     index = json.loads((site / ("" if lang == "en" else lang) / "search" / "search_index.json").read_text(encoding="utf-8"))
     assert index["config"]["lang"] == [lang] and "stemmer" in index["config"]["pipeline"]
 
 
-def test_stop_words_typed_do_not_drown_the_words_that_matter(site: Path, tmp_path: Path) -> None:
+def test_stop_words_typed_do_not_drown_the_words_that_matter(site: Path) -> None:
     """Material appends a wildcard to every word typed: "i" matched every word starting with i. Stop words are left
     out of the query, so a question finds what its meaningful words find."""
-    (question, words) = run_search(site, "en", ["how do I set up an out of office", "set up out office"], tmp_path)
+    (question, words) = run_search(site, "en", ["how do I set up an out of office", "set up out office"])
     assert [g[0] for g in question[:3]] == [g[0] for g in words[:3]]
-    assert run_search(site, "en", ["the"], tmp_path) == [[]]
+    assert run_search(site, "en", ["the"]) == [[]]
 
 
 def test_customers_words_are_in_the_index_and_on_no_page(site: Path) -> None:
@@ -306,22 +323,22 @@ def test_the_hidden_text_holds_each_word_once_without_stop_words(site: Path, tmp
     assert "\n" not in str(refused.value)
 
 
-def test_the_list_of_every_page_is_searched_by_its_title_only(site: Path, tmp_path: Path) -> None:
+def test_the_list_of_every_page_is_searched_by_its_title_only(site: Path) -> None:
     """The home page's list of pages answers "all pages" or a site map; a page's name still finds that page."""
     for lang, query, name in (("en", "site map", "privacy"), ("fr", "plan du site", "confidentialité")):
         index = json.loads((site / ("" if lang == "en" else lang) / "search" / "search_index.json").read_text(encoding="utf-8"))
         (listing,) = [doc for doc in index["docs"] if doc["location"] == "#all-pages"]
         assert listing["text"] == "" and "confidentialit" not in listing.get("more", ""), listing
-        found, other = run_search(site, lang, [query, name], tmp_path)
+        found, other = run_search(site, lang, [query, name])
         assert found and found[0][0] == "#all-pages", found[:3]
         assert "#all-pages" not in [item for group in other[:3] for item in group], other[:3]
 
 
-def test_the_words_missing_under_a_result_are_the_words_typed(site: Path, tmp_path: Path) -> None:
+def test_the_words_missing_under_a_result_are_the_words_typed(site: Path) -> None:
     """Material lists under a result the words it did not find there ("Missing: ..."): the words as typed, not the
     stems the search looks up; a word found keeps its stem (the highlight of the page opened looks for it)."""
     for lang, query, missing in (("en", "forwarding zebras", "zebras"), ("fr", "récupérer girafes", "girafes")):
-        (terms,) = run_search(site, lang, [query], tmp_path, "terms")
+        (terms,) = run_search(site, lang, [query], "terms")
         assert terms is not None, f"{lang}: {query!r} finds nothing"
         assert terms.get(missing) is False, terms
         assert [word for word, found in terms.items() if found] == ["forward" if lang == "en" else "recuper"], terms
