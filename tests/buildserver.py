@@ -43,11 +43,17 @@ AHEAD = (
 )
 
 
-def serve() -> None:
-    try:  # Linux: ends with the test process that started it, even one killed
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+def die_with_parent(sig: int = signal.SIGKILL) -> None:
+    """Linux: the kernel sends sig to this process when the one that started it ends, even killed (a fork
+    does not inherit it: each process asks for itself)."""
+    try:
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, sig)  # PR_SET_PDEATHSIG
     except (OSError, AttributeError):
         pass
+
+
+def serve() -> None:
+    die_with_parent()  # ends with the test process that started it
     import importlib
 
     for name in AHEAD:
@@ -73,10 +79,7 @@ def _build(request: dict[str, Any]) -> None:
     """In the forked process: become `python -m mkdocs ARGS` run in the copy's folder."""
     code = 1
     try:
-        try:  # dies with the server (PR_SET_PDEATHSIG is cleared by fork)
-            ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)
-        except (OSError, AttributeError):
-            pass
+        die_with_parent()  # the server
         signal.signal(signal.SIGINT, signal.default_int_handler)
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
         for fd, name, flags in ((0, os.devnull, os.O_RDONLY), (1, request["stdout"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC),

@@ -8,7 +8,6 @@ the lock, then takes the folder.
 
 from __future__ import annotations
 
-import ctypes
 import os
 import signal
 import sys
@@ -16,16 +15,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from buildserver import die_with_parent  # noqa: E402
 from conftest import _build_and_stamp, _build_changed, once_in  # noqa: E402
 
 MAKE = {"site": _build_and_stamp, "changed": _build_changed}
 
 
 def main(base: Path, names: list[str]) -> None:
-    try:  # Linux: ends with the test process that started it, even one killed
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
+    die_with_parent(signal.SIGTERM)  # ends with the test process that started it, even one killed
     # Below the tests' own processes: it takes the time they leave (a worker waiting on Chromium or on a build),
     # and the tests that measure a timeout (tests/test_mailcheck.py) keep the processor they had. A worker that
     # waits for it on the lock leaves it the processor anyway.
