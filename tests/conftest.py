@@ -18,8 +18,8 @@ import sys
 import tempfile
 import weakref
 from collections.abc import Iterator
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 import pytest
 from bs4 import BeautifulSoup
@@ -322,6 +322,15 @@ def _parsed(file: str, mtime_ns: int, size: int) -> BeautifulSoup:
     _SHARED.add(id(tree))
     weakref.finalize(tree, _SHARED.discard, id(tree))
     return tree
+
+
+def strings_outside(element: Any, selector: str) -> Iterator[Any]:
+    """The element's strings (as get_text joins them) but those inside what `selector` selects under it: a shared
+    tree's text without some of its parts, read, not changed."""
+    left_out = {id(part) for part in element.select(selector)}
+    for string in element.strings:
+        if not any(id(up) in left_out for up in string.parents):
+            yield string
 
 
 # The trees `parsed` hands out: a test that changes one (removes an element, sets an attribute) fails at once,

@@ -10,7 +10,7 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from conftest import LANGUAGES, ODD_TEXT, PAGES, ROOT, page_path, parsed, soup
+from conftest import LANGUAGES, ODD_TEXT, PAGES, ROOT, page_path, parsed, soup, strings_outside
 from artelabs import markers
 from artelabs import postbuild
 from artelabs.postbuild import pdf as pdfbook
@@ -43,8 +43,7 @@ def article_text(page: BeautifulSoup, drop: str = "") -> str:
     """The article's text, as get_text(" ", strip=True) gives it, without what `drop` selects. The page is read
     only (conftest.parsed's trees are shared): the dropped elements are skipped, not removed."""
     article = page.select_one("article")
-    dropped = {id(element) for element in article.select(drop)} if drop else set()
-    kept = (string for string in article.strings if not dropped or not any(id(up) in dropped for up in string.parents))
+    kept = strings_outside(article, drop) if drop else article.strings
     return " ".join(text for text in (string.strip() for string in kept) if text)
 
 
