@@ -32,28 +32,23 @@ ANNOUNCEMENT = "a-"
 CONTROL = "mdx-you-"
 
 
-def page_ids(html: str) -> set[str]:
-    """The ids a reader can link to in a page's content (Material's own __ids and announcements aside)."""
-    return ids_in(BeautifulSoup(html, "lxml"))
-
-
 def ids_in(page: BeautifulSoup) -> set[str]:
-    """page_ids of a page already parsed (read, not changed)."""
+    """The ids a reader can link to in a page's content (Material's own __ids and announcements aside); the
+    page is read, not changed."""
     article = page.select_one("article")
     if article is None:
         return set()
     return {el["id"] for el in article.select("[id]") if not el["id"].startswith(("__", ANNOUNCEMENT, CONTROL))}
 
 
-def site_anchors(site: Path, pages: tuple[str, ...], parse: Callable[[Path], BeautifulSoup] | None = None) -> list[str]:
-    """The registry lines of a built site, from its English pages (parsed by `parse` when given: the tests' shared
-    trees)."""
-    lines = []
-    for path in pages:
-        file = site / path / "index.html"
-        ids = ids_in(parse(file)) if parse else page_ids(file.read_text(encoding="utf-8"))
-        lines.extend(f"/{path}#{anchor}" for anchor in sorted(ids))
-    return lines
+def _parse(file: Path) -> BeautifulSoup:
+    return BeautifulSoup(file.read_text(encoding="utf-8"), "lxml")
+
+
+def site_anchors(site: Path, pages: tuple[str, ...], parse: Callable[[Path], BeautifulSoup] = _parse) -> list[str]:
+    """The registry lines of a built site, from its English pages, each parsed by `parse` (the tests pass their
+    shared trees)."""
+    return [f"/{path}#{anchor}" for path in pages for anchor in sorted(ids_in(parse(site / path / "index.html")))]
 
 
 def read_registry() -> list[str]:
